@@ -1,0 +1,100 @@
+"""Access policy, deny by default.
+
+Every coursekit view declares who may use it with :func:`access`. The blueprint checks the
+declaration before each request; an endpoint without one is refused with 403, so a
+forgotten decorator fails closed. A test walks ``app.url_map`` to catch it before that.
+
+Policies:
+- ``"public"``: anyone, signed in or not;
+- ``"learner"``: any signed-in, active coursekit account (every account is a learner);
+- ``"instructor"``: instructors and admins;
+- ``"admin"``: admins only;
+- a callable ``check(user, **view_args) -> bool``: signed in, and the check passes
+  (object-level rules such as "the learner who owns this attempt").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from coursekit.accounts.models import Role, User
+
+RoleName = Literal["public", "learner", "instructor", "admin"]
+ObjectCheck = Callable[..., bool]
+Policy = RoleName | ObjectCheck
+F = TypeVar("F", bound=Callable[..., Any])
+
+POLICY_ATTRIBUTE = "_coursekit_access"
+ROLE_POLICIES: tuple[RoleName, ...] = ("public", "learner", "instructor", "admin")
+
+# Which roles satisfy each role policy. Admins run the whole provider, so they may do
+# whatever instructors may.
+_ALLOWED_ROLES: dict[str, frozenset[str]] = {
+    "instructor": frozenset({Role.INSTRUCTOR, Role.ADMIN}),
+    "admin": frozenset({Role.ADMIN}),
+}
+
+
+def access(policy: Policy) -> Callable[[F], F]:
+    """Declare who may call the decorated view."""
+    if not callable(policy) and policy not in ROLE_POLICIES:
+        raise ValueError(f"unknown access policy {policy!r}")
+
+    def decorate(view: F) -> F:
+        setattr(view, POLICY_ATTRIBUTE, policy)
+        return view
+
+    return decorate
+
+
+def policy_of(endpoint: str) -> Policy | None:
+    """The policy declared by the view behind ``endpoint``, if any.
+
+    The blueprint's static files (stylesheet, icons) are public: their view is Flask's.
+    """
+    if endpoint == "coursekit.static":
+        return "public"
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, POLICY_ATTRIBUTE, None)
+
+
+def current_account() -> User | None:
+    """The coursekit account of the signed-in user, or None.
+
+    Under a host app's own login, ``current_user`` is the host's user object, which has
+    no coursekit account yet; linking the two is the host-integration work (docs).
+    """
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    return user if isinstance(user, User) else None
+
+
+def is_allowed(policy: Policy, account: User | None, view_args: dict[str, Any]) -> bool:
+    """Whether ``account`` (None when signed out) passes ``policy`` for these arguments."""
+    if policy == "public":
+        return True
+    if account is None:
+        return False
+    if policy == "learner":
+        return True
+    if callable(policy):
+        return bool(policy(account, **view_args))
+    return bool(account.role_names & _ALLOWED_ROLES[policy])
+
+
+def enforce_access() -> None:
+    """Blueprint ``before_request``: refuse the request unless its endpoint's policy allows
+    the current user. Anonymous users are sent to sign in; others get 403."""
+    if request.endpoint is None:
+        return  # routing failed; the 404/405 is raised by Flask itself
+    policy = policy_of(request.endpoint)
+    if policy is None:
+        abort(403)
+    if is_allowed(policy, current_account(), request.view_args or {}):
+        return
+    if not current_user.is_authenticated:
+        abort(current_app.login_manager.unauthorized())
+    abort(403)

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, login and registration, the learner's CE profile."""

@@ -1,0 +1,158 @@
+"""Credentials: sign-up, sign-in, sign-out, password change and reset.
+
+Registered only when coursekit manages logins itself (the standalone app, or a host
+without its own ``LoginManager``); a host with its own login keeps these jobs.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from coursekit.access import access
+from coursekit.accounts import operations
+from coursekit.accounts.forms import (
+    LoginForm,
+    LogoutForm,
+    PasswordChangeForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from coursekit.accounts.queries import normalise_email
+from coursekit.accounts.tokens import InvalidResetToken, read_reset_token
+from coursekit.errors import ValidationFailed
+from coursekit.ratelimit import hit
+from coursekit.web import Page, safe_next, show_errors
+
+bp = Blueprint("auth", __name__)
+
+
+def _account_key() -> str:
+    return "account:" + normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@access("public")
+def register() -> Page:
+    if current_user.is_authenticated:
+        return redirect(url_for("coursekit.account.profile"))
+    form = RegistrationForm()
+    if not form.is_submitted():
+        return render_template("coursekit/accounts/register.html", form=form)
+    if form.validate():
+        try:
+            user = operations.register_user(
+                email=form.email.data,
+                password=form.password.data,
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
+                nccaom_id=form.nccaom_id.data,
+            )
+        except ValidationFailed as failure:
+            show_errors(form, failure)
+        else:
+            login_user(user)
+            flash("Welcome! Your account is ready. Add your state licences below.", "success")
+            return redirect(url_for("coursekit.account.profile"))
+    return render_template("coursekit/accounts/register.html", form=form), 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access("public")
+def login() -> Page:
+    home = url_for("coursekit.pages.home")
+    if current_user.is_authenticated:
+        return redirect(safe_next(home))
+    form = LoginForm()
+    if not form.is_submitted():
+        return render_template("coursekit/accounts/login.html", form=form)
+    hit("COURSEKIT_LOGIN_LIMIT_PER_IP")
+    hit("COURSEKIT_LOGIN_LIMIT_PER_ACCOUNT", key=_account_key)
+    if form.validate():
+        user = operations.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(f"Signed in as {user.email}.", "success")
+            return redirect(safe_next(home))
+        form.form_errors.append("The email or password is not correct.")
+    return render_template("coursekit/accounts/login.html", form=form), 422
+
+
+@bp.post("/logout")
+@access("learner")
+def logout() -> Page:
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash("You are signed out.", "success")
+    return redirect(url_for("coursekit.pages.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@access("public")
+def forgot_password() -> Page:
+    form = ResetRequestForm()
+    if not form.is_submitted():
+        return render_template("coursekit/accounts/forgot.html", form=form)
+    hit("COURSEKIT_RESET_LIMIT_PER_IP")
+    if not form.validate():
+        return render_template("coursekit/accounts/forgot.html", form=form), 422
+    operations.request_password_reset(
+        form.email.data,
+        lambda token: url_for("coursekit.auth.reset_password", token=token, _external=True),
+    )
+    minutes = current_app.config["COURSEKIT_RESET_TOKEN_MAX_AGE"] // 60
+    flash(
+        f"If an account uses {normalise_email(form.email.data)}, we have sent it a link to "
+        f"reset the password. The link works for {minutes} minutes.",
+        "info",
+    )
+    return redirect(url_for("coursekit.auth.login"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@access("public")
+def reset_password(token: str) -> Page:
+    form = ResetPasswordForm()
+    if form.is_submitted():
+        hit("COURSEKIT_RESET_LIMIT_PER_IP")
+    try:
+        read_reset_token(token)
+    except InvalidResetToken as invalid:
+        return render_template("coursekit/accounts/reset.html", form=None, problem=invalid.message), 400
+    if not form.is_submitted():
+        return render_template("coursekit/accounts/reset.html", form=form)
+    if form.validate():
+        try:
+            operations.reset_password(token, form.new_password.data)
+        except ValidationFailed as failure:
+            if "token" in failure.errors:
+                problem = " ".join(failure.errors["token"])
+                return render_template("coursekit/accounts/reset.html", form=None, problem=problem), 400
+            show_errors(form, failure)
+        else:
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("coursekit.auth.login"))
+    return render_template("coursekit/accounts/reset.html", form=form), 422
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@access("learner")
+def change_password() -> Page:
+    form = PasswordChangeForm()
+    if not form.is_submitted():
+        return render_template("coursekit/accounts/password.html", form=form)
+    if form.validate():
+        try:
+            operations.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except ValidationFailed as failure:
+            show_errors(form, failure)
+        else:
+            # The old session id is dead; sign this browser in again under the new one.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(current_user._get_current_object(), remember=remembered in request.cookies)
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("coursekit.account.profile"))
+    return render_template("coursekit/accounts/password.html", form=form), 422

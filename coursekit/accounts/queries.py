@@ -1,0 +1,50 @@
+"""Reads of users and their licences."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+
+from coursekit import db
+from coursekit.accounts.models import User
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared and stored in lower case, without surrounding spaces."""
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    """The account registered with ``email``, if any."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The active user a Flask-Login id (``"<id>:<session token>"``) stands for.
+
+    A changed password rotates the session token, so ids minted before it no longer load.
+    """
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user
+
+
+def search_users(text: str = "", *, limit: int = 50, offset: int = 0) -> tuple[list[User], int]:
+    """Users whose email or name contains ``text`` (newest first), and how many match."""
+    query = select(User)
+    if text:
+        needle = text.strip().lower()
+        full_name = func.lower(User.first_name + " " + User.last_name)
+        query = query.where(
+            or_(
+                User.email.contains(needle, autoescape=True),
+                full_name.contains(needle, autoescape=True),
+                User.nccaom_id == needle,
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    users = db.session.scalars(query.order_by(User.id.desc()).limit(limit).offset(offset))
+    return list(users), total

@@ -1,0 +1,93 @@
+"""The ``coursekit`` blueprint: every page, and the hooks that apply to them alone.
+
+Hooks and error handlers are registered on the blueprint, never on the app, so a host
+app that mounts coursekit keeps its own pages, errors and headers exactly as they were.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+from wtforms import ValidationError
+
+from coursekit import db
+from coursekit.access import current_account, enforce_access
+from coursekit.accounts import auth_views
+from coursekit.accounts import views as account_views
+from coursekit.accounts.forms import LogoutForm
+from coursekit.admin import views as admin_views
+from coursekit.errors import render_error
+from coursekit import pages
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def check_csrf() -> None:
+    """Refuse any state-changing request without a valid CSRF token, form or not."""
+    if request.method in db.SAFE_METHODS:
+        return
+    token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+    try:
+        validate_csrf(token)
+    except ValidationError as exc:
+        raise CSRFError(str(exc)) from exc
+
+
+def finish_request(response: Response) -> Response:
+    """Commit the request's writes once if it succeeded; add the security headers."""
+    db.commit_request(response_ok=response.status_code < 400)
+    for header, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(header, value)
+    return response
+
+
+def template_context() -> dict[str, Any]:
+    """What every coursekit template may use."""
+    config = current_app.config
+    account = current_account()
+    return {
+        "ck_site_name": config["COURSEKIT_SITE_NAME"],
+        "ck_provider_name": config["COURSEKIT_PROVIDER_NAME"],
+        "ck_account": account,
+        "ck_roles": account.role_names if account else frozenset(),
+        "ck_signed_in": current_user.is_authenticated,
+        "ck_own_login": current_app.extensions["coursekit"].own_login,
+        "ck_logout_form": LogoutForm,
+        "csrf_token": generate_csrf,
+    }
+
+
+def make_blueprint(*, own_login: bool) -> Blueprint:
+    """Build the blueprint for one app; the credential pages only when coursekit owns
+    the login."""
+    bp = Blueprint(
+        "coursekit",
+        __name__,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/static/coursekit",
+    )
+    bp.before_request(enforce_access)
+    bp.before_request(check_csrf)
+    bp.after_request(finish_request)
+    bp.register_error_handler(HTTPException, render_error)
+    bp.context_processor(template_context)
+    bp.register_blueprint(pages.bp)
+    bp.register_blueprint(account_views.bp)
+    bp.register_blueprint(admin_views.bp)
+    if own_login:
+        bp.register_blueprint(auth_views.bp)
+    return bp

@@ -1,0 +1,26 @@
+"""``coursekit serve``: run the platform locally (a development server)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Start CourseKit on HOST:PORT with its database ready.
+
+    For production, run `gunicorn wsgi:app` behind a reverse proxy (docs/deployment.md).
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"CourseKit is ready: open http://{host}:{port}/ in your browser.")
+    click.echo("Create the first administrator with: coursekit users create --role admin")
+    # A local server speaks plain HTTP, where Secure cookies would not come back;
+    # anywhere else, a TLS-terminating proxy belongs in front (docs/deployment.md).
+    if app.config["COURSEKIT_SECURE_COOKIES"] is None and host in LOOPBACK_HOSTS:
+        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    app.run(host=host, port=port, debug=False, use_reloader=False)

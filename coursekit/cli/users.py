@@ -1,0 +1,67 @@
+"""``coursekit users``: create accounts and grant roles from the command line.
+
+There is no default administrator anywhere: the first one is created here, with a
+password typed at a prompt or piped on standard input.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from coursekit import db
+from coursekit.accounts import operations
+from coursekit.accounts.models import Role
+from coursekit.accounts.queries import user_by_email
+from coursekit.errors import ValidationFailed
+
+users_group = AppGroup("users", help="Accounts and roles.")
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_group.command("create")
+@click.option("--email", prompt=True, help="Sign-in email.")
+@click.option("--first-name", prompt="Legal first name")
+@click.option("--last-name", prompt="Legal last name")
+@click.option("--nccaom-id", default=None, help="NCCAOM ID, if the person has one.")
+@click.option("--role", "roles", multiple=True, type=ROLE_CHOICE, help="Extra role (repeatable).")
+def create_command(
+    email: str, first_name: str, last_name: str, nccaom_id: str | None, roles: tuple[str, ...]
+) -> None:
+    """Create an account. The password is read from a prompt, or from standard input."""
+    try:
+        user = operations.register_user(
+            email=email,
+            password=_read_password(),
+            first_name=first_name,
+            last_name=last_name,
+            nccaom_id=nccaom_id,
+            roles=[Role(role) for role in roles],
+        )
+    except ValidationFailed as failure:
+        for field, messages in failure.errors.items():
+            click.echo(f"{field}: {' '.join(messages)}", err=True)
+        raise SystemExit(1) from failure
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(user.role_names))}.")
+
+
+@users_group.command("grant")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+def grant_command(email: str, role: str) -> None:
+    """Give the account EMAIL the role ROLE."""
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    operations.grant_role(user, Role(role))
+    db.session.commit()
+    click.echo(f"{user.email} now has roles {', '.join(sorted(user.role_names))}.")

@@ -1,0 +1,141 @@
+"""Every ``COURSEKIT_*`` setting, with its default and meaning, in one place.
+
+``docs/configuration.md`` is the reader's copy of this table; a test keeps the two in step.
+The extension fills in defaults with ``app.config.setdefault`` so a host app's own values win.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: its name, default value and a sentence on what it does."""
+
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "COURSEKIT_DATABASE_URL",
+        None,
+        "SQLAlchemy URL of the database. Unset: SQLite file `coursekit.sqlite3` in the "
+        "instance folder. PostgreSQL: `postgresql+psycopg://user@host/dbname`.",
+    ),
+    Setting(
+        "COURSEKIT_SQLITE_BUSY_TIMEOUT_MS",
+        5000,
+        "How long a SQLite connection waits for another writer's lock before failing.",
+    ),
+    Setting(
+        "COURSEKIT_SECRET_KEY",
+        None,
+        "Standalone app only: Flask's `SECRET_KEY` (signs sessions, CSRF and reset tokens). "
+        "Unset: a random key is generated once and kept in `instance/secret_key`.",
+    ),
+    Setting(
+        "COURSEKIT_AUTO_MIGRATE",
+        True,
+        "Standalone app only: on start, create and migrate a fresh (empty) database. An "
+        "existing database is never upgraded implicitly; run `coursekit db upgrade`.",
+    ),
+    Setting(
+        "COURSEKIT_SECURE_COOKIES",
+        None,
+        "Standalone app only: mark session and remember cookies `Secure`. Unset: on "
+        "unless the app runs in debug mode.",
+    ),
+    Setting(
+        "COURSEKIT_TRUSTED_PROXIES",
+        0,
+        "Standalone app only: how many reverse proxies stand in front of the app. Above 0, "
+        "client address, scheme and host are read from their `X-Forwarded-*` headers "
+        "(Werkzeug's `ProxyFix`), so rate limits count real clients.",
+    ),
+    Setting("COURSEKIT_SITE_NAME", "CourseKit", "Name shown in page titles and the header."),
+    Setting(
+        "COURSEKIT_PROVIDER_NAME",
+        "CourseKit continuing education",
+        "The CE provider's name, shown in the footer and on certificates.",
+    ),
+    Setting(
+        "COURSEKIT_PASSWORD_MIN_LENGTH",
+        10,
+        "Shortest password accepted at registration, reset and change.",
+    ),
+    Setting(
+        "COURSEKIT_PASSWORD_MAX_LENGTH",
+        128,
+        "Longest password accepted (bounds the cost of hashing an attacker's input).",
+    ),
+    Setting(
+        "COURSEKIT_RESET_TOKEN_MAX_AGE",
+        3600,
+        "Seconds a password-reset link stays valid. A link also dies once it is used or the "
+        "password changes.",
+    ),
+    Setting(
+        "COURSEKIT_REMEMBER_DAYS",
+        14,
+        "Days a 'remember me' login lasts (standalone app; sets `REMEMBER_COOKIE_DURATION`).",
+    ),
+    Setting(
+        "COURSEKIT_RATELIMIT_STORAGE_URI",
+        "memory://",
+        "Where rate-limit counters live. `memory://` suits one process; use "
+        "`redis://host:6379/0` when several processes or machines serve the app.",
+    ),
+    Setting(
+        "COURSEKIT_LOGIN_LIMIT_PER_IP",
+        "20 per minute;100 per hour",
+        "Login attempts (POSTs) allowed from one client address.",
+    ),
+    Setting(
+        "COURSEKIT_LOGIN_LIMIT_PER_ACCOUNT",
+        "5 per minute;30 per hour",
+        "Login attempts (POSTs) allowed against one email address, from anywhere.",
+    ),
+    Setting(
+        "COURSEKIT_RESET_LIMIT_PER_IP",
+        "5 per minute;20 per hour",
+        "Password-reset requests and token submissions allowed from one client address.",
+    ),
+    Setting(
+        "COURSEKIT_MAIL_SENDER",
+        "log",
+        "How mail leaves: `log` writes each message to the `coursekit.mail` logger, `smtp` "
+        "sends through `COURSEKIT_SMTP_*`, or `package.module:callable` names your own "
+        "sender, called as `sender(app, message)` with an `email.message.EmailMessage`.",
+    ),
+    Setting("COURSEKIT_MAIL_FROM", "coursekit@localhost", "The From address of outgoing mail."),
+    Setting("COURSEKIT_SMTP_HOST", "localhost", "SMTP server for the `smtp` mail sender."),
+    Setting("COURSEKIT_SMTP_PORT", 587, "SMTP port."),
+    Setting("COURSEKIT_SMTP_USERNAME", None, "SMTP user name; unset means no login."),
+    Setting("COURSEKIT_SMTP_PASSWORD", None, "SMTP password."),
+    Setting("COURSEKIT_SMTP_STARTTLS", True, "Upgrade the SMTP connection with STARTTLS."),
+)
+
+DEFAULTS: Mapping[str, Any] = {setting.name: setting.default for setting in SETTINGS}
+
+
+def settings_from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read ``COURSEKIT_*`` variables; values that parse as JSON (numbers, booleans,
+    ``null``) take that type, anything else stays a string, as Flask's
+    ``from_prefixed_env`` does."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith("COURSEKIT_"):
+            continue
+        try:
+            values[key] = json.loads(raw)
+        except ValueError:
+            values[key] = raw
+    return values

@@ -1,0 +1,155 @@
+"""The data layer: declarative base, one engine per app, one session per app context.
+
+Writes in ``operations.py`` modules only flush. The coursekit blueprint commits once per
+request when the response succeeded and rolls back otherwise; CLI commands commit
+themselves. The session is closed when the app context tears down.
+
+SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for requests that
+may write, so two writers queue on the lock instead of failing half-way with
+"database is locked" after one of them has already read stale data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.types import TypeDecorator
+from werkzeug.local import LocalProxy
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+TABLE_PREFIX = "coursekit_"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITE_OPTION = "coursekit_write"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every backend.
+
+    SQLite stores no offset, so values come back naive; they are UTC by construction here,
+    and this type says so. Naive values are refused on the way in, because a naive local
+    time silently stored as UTC would corrupt learner records.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use datetime.now(UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Base of every coursekit model; table names carry the ``coursekit_`` prefix."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def default_sqlite_url(instance_path: str) -> str:
+    """The default database: a SQLite file in the app's instance folder."""
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance_path) / 'coursekit.sqlite3'}"
+
+
+def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:
+    """Create the engine for ``url``; SQLite connections get the pragmas described above."""
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, sqlite_busy_timeout_ms)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        write = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Database:
+    """Per-app database state: the engine and its write-mode twin."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.write_engine = engine.execution_options(**{_WRITE_OPTION: True})
+
+    def new_session(self, *, write: bool = True) -> Session:
+        """A fresh session; ``write`` takes SQLite's write lock at the first statement."""
+        return Session(bind=self.write_engine if write else self.engine, expire_on_commit=False)
+
+
+def _state_db() -> Database:
+    return current_app.extensions["coursekit"].db
+
+
+def get_session() -> Session:
+    """The session of the current app context, created on first use.
+
+    Requests with a safe method read without taking SQLite's write lock; anything else
+    (other requests, CLI commands, tests) opens a write transaction.
+    """
+    session = g.get("_coursekit_session")
+    if session is None:
+        write = not has_request_context() or request.method not in SAFE_METHODS
+        session = _state_db().new_session(write=write)
+        g._coursekit_session = session
+    return session
+
+
+session: Session = LocalProxy(get_session)  # type: ignore[assignment]
+"""``db.session`` — the current app context's session."""
+
+
+def commit_request(response_ok: bool) -> None:
+    """Commit the request's work if it succeeded, roll it back otherwise."""
+    current = g.get("_coursekit_session")
+    if current is None:
+        return
+    if response_ok:
+        current.commit()
+    else:
+        current.rollback()
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    """Teardown: close (and so roll back anything uncommitted in) the app context's session."""
+    current = g.pop("_coursekit_session", None)
+    if current is not None:
+        current.close()
+

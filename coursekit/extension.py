@@ -1,0 +1,77 @@
+"""``CourseKit``: the Flask extension. Mount it in any app with ``init_app``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_limiter import Limiter
+from flask_login import LoginManager
+
+from coursekit import db
+from coursekit.accounts.queries import user_for_session
+from coursekit.blueprint import make_blueprint
+from coursekit.cli import coursekit_group
+from coursekit.config import DEFAULTS
+from coursekit.mail import MailSender, resolve_sender
+from coursekit.ratelimit import make_limiter
+
+
+@dataclass
+class CourseKitState:
+    """Everything coursekit keeps per app, found at ``app.extensions["coursekit"]``."""
+
+    db: db.Database
+    limiter: Limiter
+    mail_sender: MailSender
+    own_login: bool
+    """True when coursekit installed the ``LoginManager`` (no host login to reuse)."""
+
+
+class CourseKit:
+    """The CourseKit extension.
+
+    ``CourseKit(app)`` or, with an app factory, ``ck = CourseKit()`` then
+    ``ck.init_app(app, url_prefix="/ce")``. The extension keeps no reference to an app;
+    per-app state lives in ``app.extensions["coursekit"]``.
+    """
+
+    def __init__(self, app: Flask | None = None, **init_options: str) -> None:
+        if app is not None:
+            self.init_app(app, **init_options)
+
+    def init_app(self, app: Flask, url_prefix: str = "") -> None:
+        """Register coursekit's pages under ``url_prefix`` and its state on ``app``."""
+        if "coursekit" in app.extensions:
+            raise RuntimeError("CourseKit is already registered on this app.")
+        for key, value in DEFAULTS.items():
+            app.config.setdefault(key, value)
+        if not app.config["COURSEKIT_DATABASE_URL"]:
+            app.config["COURSEKIT_DATABASE_URL"] = db.default_sqlite_url(app.instance_path)
+
+        own_login = not hasattr(app, "login_manager")
+        if own_login:
+            self._install_login_manager(app)
+
+        engine = db.make_engine(
+            app.config["COURSEKIT_DATABASE_URL"],
+            sqlite_busy_timeout_ms=app.config["COURSEKIT_SQLITE_BUSY_TIMEOUT_MS"],
+        )
+        app.extensions["coursekit"] = CourseKitState(
+            db=db.Database(engine),
+            limiter=make_limiter(app),
+            mail_sender=resolve_sender(app.config["COURSEKIT_MAIL_SENDER"]),
+            own_login=own_login,
+        )
+        app.teardown_appcontext(db.close_session)
+        app.register_blueprint(make_blueprint(own_login=own_login), url_prefix=url_prefix or None)
+        app.cli.add_command(coursekit_group)
+
+    @staticmethod
+    def _install_login_manager(app: Flask) -> None:
+        manager = LoginManager()
+        manager.login_view = "coursekit.auth.login"
+        manager.login_message = "Please sign in to continue."
+        manager.login_message_category = "info"
+        manager.user_loader(user_for_session)
+        manager.init_app(app)

@@ -1,0 +1,14 @@
+"""Blinker signals a host app can connect to. Each is sent after the change is flushed,
+with the Flask app as sender."""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+user_registered = _signals.signal("coursekit.user-registered")
+"""A new account exists. Keyword argument: ``user``."""
+
+password_changed = _signals.signal("coursekit.password-changed")
+"""A user's password was changed or reset; their other sessions are ended. ``user``."""
