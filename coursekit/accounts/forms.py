@@ -7,7 +7,14 @@ Forms say which fields exist and which are required; the rules on their values l
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from coursekit.accounts.states import STATE_NAMES
@@ -52,7 +59,9 @@ class ProfileForm(FlaskForm):
 
 class LicenceForm(FlaskForm):
     state = SelectField(
-        "State", choices=[("", "Choose a state")] + sorted(STATE_NAMES.items(), key=lambda s: s[1]),
+        "State",
+        choices=[SelectChoice("", "Choose a state")]
+        + [SelectChoice(code, name) for code, name in sorted(STATE_NAMES.items(), key=lambda s: s[1])],
         validators=[_required],
     )
     number = StringField("Licence number", validators=[_required, Length(max=40)])

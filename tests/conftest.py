@@ -1,0 +1,129 @@
+"""Test fixtures: a real database per backend, an app per test, helpers for forms.
+
+Every test that uses ``app`` runs once on SQLite and once on PostgreSQL. PostgreSQL comes
+from ``COURSEKIT_TEST_DATABASE_URL`` (a server URL whose database we may create others
+beside); without it the PostgreSQL runs are reported as skipped, never passed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from email.message import EmailMessage
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, delete, text
+from sqlalchemy.engine import make_url
+
+from coursekit import create_app, db
+from coursekit.accounts import operations
+from coursekit.accounts.models import Role, User
+from coursekit.models import Base
+
+from tests.helpers import PASSWORD
+
+PG_URL = os.environ.get("COURSEKIT_TEST_DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Override pytest-flask's fixture that pushes one request context for the whole test.
+
+    Under it, every client request would share that test's app context, and with it
+    coursekit's per-context database session and Flask-Login's cached user; production
+    gives each request its own. Tests open ``app.app_context()`` where they need one.
+    """
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client that, unlike pytest-flask's (``with app.test_client()``), does not
+    keep each request's context pushed after the response, for the same reason."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for this test session, on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'coursekit.sqlite3'}"
+        _migrate(url)
+        yield url
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need COURSEKIT_TEST_DATABASE_URL")
+    name = f"coursekit_test_{os.getpid()}_{secrets.token_hex(4)}"
+    server = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+def _migrate(url: str) -> None:
+    app = create_app(_test_config(url))
+    app.extensions["coursekit"].db.engine.dispose()
+
+
+def _test_config(url: str, **extra: object) -> dict:
+    return {
+        "TESTING": True,
+        "COURSEKIT_DATABASE_URL": url,
+        "COURSEKIT_SECRET_KEY": "test-secret-key",
+        "COURSEKIT_AUTO_MIGRATE": True,
+        **extra,
+    }
+
+
+@pytest.fixture
+def mail_outbox() -> list[EmailMessage]:
+    """Messages the app sent during the test."""
+    return []
+
+
+@pytest.fixture
+def app(database_url: str, mail_outbox: list[EmailMessage]) -> Iterator[Flask]:
+    """The standalone app on a clean database; rows are wiped after the test."""
+    app = create_app(
+        _test_config(
+            database_url, COURSEKIT_MAIL_SENDER=lambda _app, message: mail_outbox.append(message)
+        )
+    )
+    yield app
+    engine = app.extensions["coursekit"].db.engine
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(delete(table))
+    engine.dispose()
+
+
+def make_user(app: Flask, email: str, *roles: Role, password: str = PASSWORD, **profile: str) -> int:
+    """Create an account straight through the operations layer; returns its id."""
+    with app.app_context():
+        user = operations.register_user(
+            email=email,
+            password=password,
+            first_name=profile.get("first_name", "Test"),
+            last_name=profile.get("last_name", email.split("@")[0].title()),
+            nccaom_id=profile.get("nccaom_id"),
+            roles=roles,
+        )
+        db.session.commit()
+        return user.id
+
+
+def load_user(app: Flask, user_id: int) -> User:
+    """A fresh copy of a user from the database (with roles and licences loaded)."""
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        _ = user.licences, user.roles
+        return user
