@@ -17,7 +17,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coursekit import migrate
-from coursekit.blueprint import template_context
+from coursekit.blueprint import add_security_headers, template_context
 from coursekit.config import DEFAULTS, settings_from_environ
 from coursekit.errors import render_error
 from coursekit.extension import CourseKit
@@ -39,11 +39,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     _configure_flask(app)
     CourseKit(app)
-    # The standalone app owns every page, so coursekit's error page serves them all
-    # (a 404 for an unknown address never reaches a blueprint).
+    # The standalone app owns every page, so coursekit's error page and headers serve
+    # them all (a 404 for an unknown address never reaches a blueprint).
     app.register_error_handler(404, render_error)
     app.register_error_handler(405, render_error)
     app.context_processor(template_context)
+    app.after_request(add_security_headers)
     if app.config["COURSEKIT_AUTO_MIGRATE"]:
         migrate.create_if_empty(app)
     return app

@@ -46,9 +46,14 @@ def check_csrf() -> None:
         raise CSRFError(str(exc)) from exc
 
 
-def finish_request(response: Response) -> Response:
-    """Commit the request's writes once if it succeeded; add the security headers."""
+def commit_request(response: Response) -> Response:
+    """Commit the request's writes once if it succeeded, roll them back if not."""
     db.commit_request(response_ok=response.status_code < 400)
+    return response
+
+
+def add_security_headers(response: Response) -> Response:
+    """Set coursekit's security headers where a view has not set its own."""
     for header, value in SECURITY_HEADERS.items():
         response.headers.setdefault(header, value)
     return response
@@ -82,7 +87,8 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     )
     bp.before_request(enforce_access)
     bp.before_request(check_csrf)
-    bp.after_request(finish_request)
+    bp.after_request(commit_request)
+    bp.after_request(add_security_headers)
     bp.register_error_handler(HTTPException, render_error)
     bp.context_processor(template_context)
     bp.register_blueprint(pages.bp)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def client_from(app: Flask, address: str) -> FlaskClient:
+    """A test client whose requests come from the client address ``address``."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
 
 
 def csrf_token(client: FlaskClient, page: str) -> str:

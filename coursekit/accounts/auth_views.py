@@ -20,7 +20,7 @@ from coursekit.accounts.forms import (
     ResetRequestForm,
 )
 from coursekit.accounts.queries import normalise_email
-from coursekit.accounts.tokens import InvalidResetToken, read_reset_token
+from coursekit.accounts.tokens import InvalidResetToken
 from coursekit.errors import ValidationFailed
 from coursekit.ratelimit import hit
 from coursekit.web import Page, safe_next, show_errors
@@ -117,18 +117,16 @@ def reset_password(token: str) -> Page:
     if form.is_submitted():
         hit("COURSEKIT_RESET_LIMIT_PER_IP")
     try:
-        read_reset_token(token)
+        user = operations.user_for_reset_token(token)
     except InvalidResetToken as invalid:
-        return render_template("coursekit/accounts/reset.html", form=None, problem=invalid.message), 400
+        page = render_template("coursekit/accounts/reset.html", form=None, problem=invalid.message)
+        return page, 400
     if not form.is_submitted():
         return render_template("coursekit/accounts/reset.html", form=form)
     if form.validate():
         try:
-            operations.reset_password(token, form.new_password.data)
+            operations.reset_password(user, form.new_password.data)
         except ValidationFailed as failure:
-            if "token" in failure.errors:
-                problem = " ".join(failure.errors["token"])
-                return render_template("coursekit/accounts/reset.html", form=None, problem=problem), 400
             show_errors(form, failure)
         else:
             flash("Your password is changed. Sign in with the new one.", "success")

@@ -22,7 +22,12 @@ from coursekit.accounts.models import (
 from coursekit.accounts.passwords import hash_password, password_problems, verify_password
 from coursekit.accounts.queries import normalise_email, user_by_email
 from coursekit.accounts.states import STATE_NAMES
-from coursekit.accounts.tokens import make_reset_token, password_fingerprint, read_reset_token
+from coursekit.accounts.tokens import (
+    InvalidResetToken,
+    make_reset_token,
+    password_fingerprint,
+    read_reset_token,
+)
 from coursekit.db import utcnow
 from coursekit.errors import ValidationFailed
 from coursekit.mail import send_mail
@@ -127,14 +132,18 @@ def request_password_reset(email: str, reset_url_for: callable) -> None:
     send_mail(user.email, "Reset your CourseKit password", body)
 
 
-def reset_password(token: str, new_password: str) -> User:
-    """Set a new password from a reset link. The link dies with the old password."""
+def user_for_reset_token(token: str) -> User:
+    """The account a reset link is good for, or ``InvalidResetToken`` saying why not."""
     user_id, fingerprint = read_reset_token(token)
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or password_fingerprint(user) != fingerprint:
-        raise ValidationFailed({"token": ["This reset link has already been used. Ask for a new one."]})
-    _set_password(user, new_password)
+        raise InvalidResetToken("This reset link has already been used. Ask for a new one.")
     return user
+
+
+def reset_password(user: User, new_password: str) -> None:
+    """Set a new password from a reset link (which dies with the old password)."""
+    _set_password(user, new_password)
 
 
 def update_profile(user: User, *, first_name: str, last_name: str, nccaom_id: str | None) -> None:

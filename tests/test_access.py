@@ -1,0 +1,79 @@
+"""Deny by default: every endpoint declares a policy, and each role gets what it says."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from coursekit.access import policy_of
+from coursekit.accounts.models import Role
+from tests.conftest import make_user
+from tests.helpers import csrf_token, login
+
+# Every coursekit endpoint and who may use it. A new endpoint fails the first test until
+# it is added here, so its policy is a decision someone wrote down twice.
+EXPECTED_POLICIES = {
+    "coursekit.static": "public",
+    "coursekit.pages.home": "public",
+    "coursekit.auth.register": "public",
+    "coursekit.auth.login": "public",
+    "coursekit.auth.forgot_password": "public",
+    "coursekit.auth.reset_password": "public",
+    "coursekit.auth.logout": "learner",
+    "coursekit.auth.change_password": "learner",
+    "coursekit.account.profile": "learner",
+    "coursekit.account.add_licence": "learner",
+    "coursekit.account.remove_licence": "learner",
+    "coursekit.admin.users": "admin",
+}
+SAMPLE_ARGS = {"licence_id": 999_999, "token": "not-a-token", "filename": "coursekit.css"}
+ROLES = {
+    "anonymous": None,
+    "learner": (),
+    "instructor": (Role.INSTRUCTOR,),
+    "admin": (Role.ADMIN,),
+}
+ALLOWED = {
+    "public": {"anonymous", "learner", "instructor", "admin"},
+    "learner": {"learner", "instructor", "admin"},
+    "instructor": {"instructor", "admin"},
+    "admin": {"admin"},
+}
+
+
+def test_every_endpoint_declares_the_expected_policy(app):
+    with app.test_request_context():
+        declared = {rule.endpoint: policy_of(rule.endpoint) for rule in app.url_map.iter_rules()}
+    assert declared == EXPECTED_POLICIES
+
+
+def test_an_undeclared_endpoint_is_refused(app, client):
+    app.add_url_rule("/undeclared", endpoint="coursekit.undeclared", view_func=lambda: "secret")
+    response = client.get("/undeclared")
+    assert response.status_code == 403
+    assert "secret" not in response.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(app, role):
+    client = app.test_client()
+    if ROLES[role] is not None:
+        make_user(app, f"{role}@example.org", *ROLES[role])
+        login(client, f"{role}@example.org")
+    token = csrf_token(client, "/account" if ROLES[role] is not None else "/login")
+    for rule in app.url_map.iter_rules():
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **{arg: SAMPLE_ARGS[arg] for arg in rule.arguments})
+        if "GET" in rule.methods:
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": token})
+        location = response.headers.get("Location", "")
+        denied = response.status_code == 403 or "/login" in location
+        should_allow = role in ALLOWED[EXPECTED_POLICIES[rule.endpoint]]
+        assert denied != should_allow, (role, rule.endpoint, response.status_code, location)
+        if role == "anonymous" and denied:
+            assert response.status_code == 302  # signed-out people are sent to sign in
+        if rule.endpoint == "coursekit.auth.logout" and should_allow:
+            login(client, f"{role}@example.org")
+            token = csrf_token(client, "/account")
