@@ -83,7 +83,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
         __name__,
         template_folder="templates",
         static_folder="static",
-        static_url_path="/static/coursekit",
+        static_url_path="/static",
     )
     bp.before_request(enforce_access)
     bp.before_request(check_csrf)
