@@ -15,14 +15,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
-from coursekit import db
+from coursekit import db, pages
 from coursekit.access import current_account, enforce_access
 from coursekit.accounts import auth_views
 from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
 from coursekit.admin import views as admin_views
 from coursekit.errors import render_error
-from coursekit import pages
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -62,7 +62,7 @@ class Base(DeclarativeBase):
     """Base of every coursekit model; table names carry the ``coursekit_`` prefix."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
 
 
 def utcnow() -> datetime:
@@ -152,4 +152,3 @@ def close_session(_exc: BaseException | None = None) -> None:
     current = g.pop("_coursekit_session", None)
     if current is not None:
         current.close()
-

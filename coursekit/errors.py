@@ -46,8 +46,7 @@ def render_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
     if isinstance(error, CSRFError):
         message = (
-            "This form has expired or was sent from another site. "
-            "Reload the page and try again."
+            "This form has expired or was sent from another site. Reload the page and try again."
         )
     elif code in ERROR_HINTS:
         message = ERROR_HINTS[code]
@@ -56,4 +55,3 @@ def render_error(error: HTTPException) -> tuple[str, int]:
     title = ERROR_TITLES.get(code, error.name)
     page = render_template("coursekit/errors/error.html", code=code, title=title, message=message)
     return page, code
-

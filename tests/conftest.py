@@ -22,7 +22,6 @@ from coursekit import create_app, db
 from coursekit.accounts import operations
 from coursekit.accounts.models import Role, User
 from coursekit.models import Base
-
 from tests.helpers import PASSWORD
 
 PG_URL = os.environ.get("COURSEKIT_TEST_DATABASE_URL")
@@ -46,7 +45,9 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated, empty database for this test session, on each backend."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'coursekit.sqlite3'}"
@@ -106,7 +107,9 @@ def app(database_url: str, mail_outbox: list[EmailMessage]) -> Iterator[Flask]:
     engine.dispose()
 
 
-def make_user(app: Flask, email: str, *roles: Role, password: str = PASSWORD, **profile: str) -> int:
+def make_user(
+    app: Flask, email: str, *roles: Role, password: str = PASSWORD, **profile: str
+) -> int:
     """Create an account straight through the operations layer; returns its id."""
     with app.app_context():
         user = operations.register_user(

@@ -43,7 +43,9 @@ def test_registration_creates_a_learner_and_signs_in(app, client):
 def test_a_64_character_password_works(app, client):
     long_password = "x7-" * 21 + "q"
     assert len(long_password) == 64
-    assert submit(client, "/register", {**REGISTRATION, "password": long_password}).status_code == 302
+    assert (
+        submit(client, "/register", {**REGISTRATION, "password": long_password}).status_code == 302
+    )
     assert login(app.test_client(), REGISTRATION["email"], long_password).status_code == 302
     assert login(app.test_client(), REGISTRATION["email"], long_password[:63]).status_code == 422
 
@@ -87,7 +89,9 @@ def test_login_with_wrong_password_or_unknown_email_says_the_same(app, client):
 def test_login_is_case_insensitive_on_email_and_redirects_to_next(app, client):
     make_user(app, "ann@example.org")
     response = submit(
-        client, "/login?next=/account", {"email": " Ann@Example.org ", "password": PASSWORD},
+        client,
+        "/login?next=/account",
+        {"email": " Ann@Example.org ", "password": PASSWORD},
         action="/login?next=/account",
     )
     assert response.status_code == 302
@@ -98,7 +102,9 @@ def test_login_refuses_an_offsite_next(app, client):
     make_user(app, "ann@example.org")
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = submit(
-            client, "/login", {"email": "ann@example.org", "password": PASSWORD},
+            client,
+            "/login",
+            {"email": "ann@example.org", "password": PASSWORD},
             action=f"/login?next={target}",
         )
         assert response.status_code == 302
@@ -133,9 +139,13 @@ def test_logout_needs_a_post_with_csrf(app, client):
 def test_profile_update_and_bad_nccaom_id(app, client):
     user_id = make_user(app, "ann@example.org")
     login(client, "ann@example.org")
-    ok = submit(client, "/account", {"first_name": "Ann", "last_name": "Lee-Wong", "nccaom_id": "987"})
+    ok = submit(
+        client, "/account", {"first_name": "Ann", "last_name": "Lee-Wong", "nccaom_id": "987"}
+    )
     assert ok.status_code == 302
-    bad = submit(client, "/account", {"first_name": "Ann", "last_name": "X", "nccaom_id": "1234567"})
+    bad = submit(
+        client, "/account", {"first_name": "Ann", "last_name": "X", "nccaom_id": "1234567"}
+    )
     assert bad.status_code == 422
     user = load_user(app, user_id)
     assert (user.last_name, user.nccaom_id) == ("Lee-Wong", "987")
@@ -145,15 +155,24 @@ def test_licences_are_added_once_per_state_and_removal_keeps_the_record(app, cli
     user_id = make_user(app, "ann@example.org")
     login(client, "ann@example.org")
     page = "/account"
-    assert submit(client, page, {"state": "CA", "number": "AC 12345"}, "/account/licences").status_code == 302
-    assert submit(client, page, {"state": "TX", "number": "AC-77"}, "/account/licences").status_code == 302
+    assert (
+        submit(client, page, {"state": "CA", "number": "AC 12345"}, "/account/licences").status_code
+        == 302
+    )
+    assert (
+        submit(client, page, {"state": "TX", "number": "AC-77"}, "/account/licences").status_code
+        == 302
+    )
     duplicate = submit(client, page, {"state": "CA", "number": "AC 999"}, "/account/licences")
     assert duplicate.status_code == 422
     assert "already have a California licence" in duplicate.text
     unknown = submit(client, page, {"state": "ZZ", "number": "1"}, "/account/licences")
     assert unknown.status_code == 422
     user = load_user(app, user_id)
-    assert [(item.state, item.number) for item in user.licences] == [("CA", "AC 12345"), ("TX", "AC-77")]
+    assert [(item.state, item.number) for item in user.licences] == [
+        ("CA", "AC 12345"),
+        ("TX", "AC-77"),
+    ]
 
     ca = user.licences[0].id
     assert submit(client, page, {}, f"/account/licences/{ca}/remove").status_code == 302
@@ -162,7 +181,10 @@ def test_licences_are_added_once_per_state_and_removal_keeps_the_record(app, cli
         kept = db.session.get(StateLicence, ca)
         assert kept.removed_at is not None  # a state change, not a delete
     # Once removed, the state may be added again.
-    assert submit(client, page, {"state": "CA", "number": "AC 2"}, "/account/licences").status_code == 302
+    assert (
+        submit(client, page, {"state": "CA", "number": "AC 2"}, "/account/licences").status_code
+        == 302
+    )
 
 
 def test_nobody_removes_another_learners_licence(app, client):

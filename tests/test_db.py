@@ -95,14 +95,18 @@ def test_foreign_keys_and_the_one_current_licence_per_state_rule_hold(app):
 
 def test_emails_are_stored_lower_case_by_constraint(app):
     with app.app_context():
-        db.session.add(User(email="Upper@Example.org", password_hash="x", first_name="A", last_name="B"))
+        db.session.add(
+            User(email="Upper@Example.org", password_hash="x", first_name="A", last_name="B")
+        )
         with pytest.raises(IntegrityError):
             db.session.flush()
 
 
 @pytest.fixture
 def sqlite_app(tmp_path) -> Flask:
-    app = create_app(_test_config(f"sqlite:///{tmp_path / 'ck.sqlite3'}", COURSEKIT_SQLITE_BUSY_TIMEOUT_MS=200))
+    app = create_app(
+        _test_config(f"sqlite:///{tmp_path / 'ck.sqlite3'}", COURSEKIT_SQLITE_BUSY_TIMEOUT_MS=200)
+    )
     yield app
     app.extensions["coursekit"].db.engine.dispose()
 

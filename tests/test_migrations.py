@@ -24,7 +24,9 @@ def empty_app(database_url: str, tmp_path) -> Iterator[Flask]:
         url, drop = f"sqlite:///{tmp_path / 'empty.sqlite3'}", None
     else:
         name = f"coursekit_empty_{secrets.token_hex(4)}"
-        server = create_engine(os.environ["COURSEKIT_TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+        server = create_engine(
+            os.environ["COURSEKIT_TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT"
+        )
         with server.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(database_url).set(database=name).render_as_string(hide_password=False)

@@ -25,7 +25,8 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client):
     assert other_device.get("/account").status_code == 200
 
     response = submit(
-        client, "/account/password",
+        client,
+        "/account/password",
         {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
     )
     assert response.status_code == 302
@@ -39,10 +40,14 @@ def test_password_change_checks_the_current_password_and_the_policy(app, client)
     user_id = make_user(app, "ann@example.org")
     before = load_user(app, user_id).password_hash
     login(client, "ann@example.org")
-    wrong = submit(client, "/account/password", {"current_password": "nope", "new_password": NEW_PASSWORD})
+    wrong = submit(
+        client, "/account/password", {"current_password": "nope", "new_password": NEW_PASSWORD}
+    )
     assert wrong.status_code == 422
     assert "current password is not correct" in wrong.text
-    common = submit(client, "/account/password", {"current_password": PASSWORD, "new_password": "password123"})
+    common = submit(
+        client, "/account/password", {"current_password": PASSWORD, "new_password": "password123"}
+    )
     assert common.status_code == 422
     assert load_user(app, user_id).password_hash == before
 
@@ -91,6 +96,8 @@ def test_tampered_expired_and_stale_reset_links_are_refused(app, client, mail_ou
 
     # A link made before a password change dies with the old password.
     login(client, "ann@example.org")
-    submit(client, "/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    submit(
+        client, "/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
     stale = app.test_client().get(link)
     assert stale.status_code == 400 and "already been used" in stale.text

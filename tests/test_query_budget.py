@@ -23,7 +23,9 @@ def add_people(app, count: int, start: int) -> None:
         for n in range(start, start + count):
             db.session.add(
                 User(
-                    email=f"person{n}@example.org", password_hash=HASH, first_name="P",
+                    email=f"person{n}@example.org",
+                    password_hash=HASH,
+                    first_name="P",
                     last_name=str(n),
                     roles=[UserRole(role=Role.LEARNER), UserRole(role=Role.INSTRUCTOR)],
                 )

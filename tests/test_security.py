@@ -129,5 +129,7 @@ def test_csrf_token_from_another_session_is_refused(app):
     stolen = csrf_token(mallory, "/login")
     victim = app.test_client()
     login(victim, "ann@example.org")
-    response = victim.post("/account", data={"csrf_token": stolen, "first_name": "X", "last_name": "Y"})
+    response = victim.post(
+        "/account", data={"csrf_token": stolen, "first_name": "X", "last_name": "Y"}
+    )
     assert response.status_code == 400

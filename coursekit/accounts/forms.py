@@ -30,29 +30,34 @@ class LoginForm(FlaskForm):
 
 class RegistrationForm(FlaskForm):
     first_name = StringField(
-        "Legal first name", validators=[_required, Length(max=100)],
+        "Legal first name",
+        validators=[_required, Length(max=100)],
         description="Exactly as on your NCCAOM record and state licence.",
     )
     last_name = StringField("Legal last name", validators=[_required, Length(max=100)])
     email = EmailField("Email", validators=[_required, Length(max=254)])
     nccaom_id = StringField(
-        "NCCAOM ID (optional)", validators=[Optional(), Length(max=6)],
+        "NCCAOM ID (optional)",
+        validators=[Optional(), Length(max=6)],
         description="3 to 6 digits. Needed for NCCAOM PDA points.",
     )
     password = PasswordField(
-        "Password", validators=[_required],
+        "Password",
+        validators=[_required],
         description="A long passphrase you use nowhere else works best.",
     )
 
 
 class ProfileForm(FlaskForm):
     first_name = StringField(
-        "Legal first name", validators=[_required, Length(max=100)],
+        "Legal first name",
+        validators=[_required, Length(max=100)],
         description="Certificates print this name; boards match it exactly.",
     )
     last_name = StringField("Legal last name", validators=[_required, Length(max=100)])
     nccaom_id = StringField(
-        "NCCAOM ID", validators=[Optional(), Length(max=6)],
+        "NCCAOM ID",
+        validators=[Optional(), Length(max=6)],
         description="3 to 6 digits, no leading zero.",
     )
 
@@ -61,7 +66,10 @@ class LicenceForm(FlaskForm):
     state = SelectField(
         "State",
         choices=[SelectChoice("", "Choose a state")]
-        + [SelectChoice(code, name) for code, name in sorted(STATE_NAMES.items(), key=lambda s: s[1])],
+        + [
+            SelectChoice(code, name)
+            for code, name in sorted(STATE_NAMES.items(), key=lambda s: s[1])
+        ],
         validators=[_required],
     )
     number = StringField("Licence number", validators=[_required, Length(max=40)])

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coursekit.db import Base, utcnow
 
 NCCAOM_ID_PATTERN = r"^[1-9][0-9]{2,5}$"
-"""NCCAOM IDs are 3–6 digits with no leading zero (CE-RULES.md)."""
+"""NCCAOM IDs are 3 to 6 digits with no leading zero (CE-RULES.md)."""
 
 
 class Role(StrEnum):

@@ -69,7 +69,9 @@ def register_user(
     if problems := password_problems(password, email=email):
         errors["password"] = problems
     if "email" not in errors and user_by_email(email) is not None:
-        errors["email"] = ["An account with this email already exists. Sign in or reset your password."]
+        errors["email"] = [
+            "An account with this email already exists. Sign in or reset your password."
+        ]
     if errors:
         raise ValidationFailed(errors)
     user = User(

@@ -32,8 +32,10 @@ def profile() -> Page:
     if form.validate():
         try:
             operations.update_profile(
-                current_account(), first_name=form.first_name.data,
-                last_name=form.last_name.data, nccaom_id=form.nccaom_id.data,
+                current_account(),
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
+                nccaom_id=form.nccaom_id.data,
             )
         except ValidationFailed as failure:
             show_errors(form, failure)
@@ -49,7 +51,9 @@ def add_licence() -> Page:
     form = LicenceForm()
     if form.validate():
         try:
-            operations.add_licence(current_account(), state=form.state.data, number=form.number.data)
+            operations.add_licence(
+                current_account(), state=form.state.data, number=form.number.data
+            )
         except ValidationFailed as failure:
             show_errors(form, failure)
         else:
@@ -67,5 +71,3 @@ def remove_licence(licence_id: int) -> Page:
         abort(404)
     flash("Licence removed from your profile.", "success")
     return redirect(url_for("coursekit.account.profile"))
-
-

@@ -14,7 +14,7 @@ coursekit_group.add_command(db_group)
 coursekit_group.add_command(users_group)
 
 
-def _create_app():  # noqa: ANN202 - FlaskGroup's factory hook
+def _create_app():
     from coursekit.app import create_app
 
     return create_app()
