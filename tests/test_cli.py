@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
 
 from coursekit.cli import main
 from tests.helpers import PASSWORD, login
@@ -78,3 +79,19 @@ def test_console_script_runs_against_the_configured_database(database_url, tmp_p
     result = CliRunner().invoke(main, ["db", "current"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "0001"
+
+
+def test_serve_prepares_the_database_and_says_where_to_open_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("COURSEKIT_DATABASE_URL", raising=False)
+    started = {}
+
+    def fake_run(app, host, port, **options):
+        started.update(host=host, port=port, secure=app.config["SESSION_COOKIE_SECURE"])
+
+    monkeypatch.setattr(Flask, "run", fake_run)
+    result = CliRunner().invoke(main, ["serve", "--port", "5999"])
+    assert result.exit_code == 0, result.output
+    assert "open http://127.0.0.1:5999/" in result.output
+    assert started == {"host": "127.0.0.1", "port": 5999, "secure": False}
+    assert (tmp_path / "coursekit.sqlite3").exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
+from flask.cli import ScriptInfo, pass_script_info
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -11,12 +11,13 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve_command(host: str, port: int) -> None:
+@pass_script_info
+def serve_command(info: ScriptInfo, host: str, port: int) -> None:
     """Start CourseKit on HOST:PORT with its database ready.
 
     For production, run `gunicorn wsgi:app` behind a reverse proxy (docs/deployment.md).
     """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = info.load_app()
     click.echo(f"CourseKit is ready: open http://{host}:{port}/ in your browser.")
     click.echo("Create the first administrator with: coursekit users create --role admin")
     # A local server speaks plain HTTP, where Secure cookies would not come back;
