@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from flask import Flask
 
 from coursekit.cli import main
 from tests.helpers import PASSWORD, login
@@ -86,10 +85,10 @@ def test_serve_prepares_the_database_and_says_where_to_open_it(tmp_path, monkeyp
     monkeypatch.delenv("COURSEKIT_DATABASE_URL", raising=False)
     started = {}
 
-    def fake_run(app, host, port, **options):
+    def fake_run_simple(host, port, app, **options):
         started.update(host=host, port=port, secure=app.config["SESSION_COOKIE_SECURE"])
 
-    monkeypatch.setattr(Flask, "run", fake_run)
+    monkeypatch.setattr("coursekit.cli.serve.run_simple", fake_run_simple)
     result = CliRunner().invoke(main, ["serve", "--port", "5999"])
     assert result.exit_code == 0, result.output
     assert "open http://127.0.0.1:5999/" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import ScriptInfo, pass_script_info
+from werkzeug.serving import run_simple
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -24,4 +25,5 @@ def serve_command(info: ScriptInfo, host: str, port: int) -> None:
     # anywhere else, a TLS-terminating proxy belongs in front (docs/deployment.md).
     if app.config["COURSEKIT_SECURE_COOKIES"] is None and host in LOOPBACK_HOSTS:
         app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Flask's app.run() refuses to start under its own CLI; Werkzeug's server is the same.
+    run_simple(host, port, app, threaded=True)
