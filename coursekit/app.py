@@ -6,6 +6,7 @@ Configuration is read, later sources winning: coursekit's defaults, then
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -38,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     _configure_flask(app)
+    _configure_logging()
     CourseKit(app)
     # The standalone app owns every page, so coursekit's error page and headers serve
     # them all (a 404 for an unknown address never reaches a blueprint).
@@ -67,10 +69,25 @@ def _configure_flask(app: Flask) -> None:
         REMEMBER_COOKIE_DURATION=timedelta(days=config["COURSEKIT_REMEMBER_DAYS"]),
         MAX_CONTENT_LENGTH=config.get("MAX_CONTENT_LENGTH") or 16 * 1024 * 1024,
     )
+    if config["COURSEKIT_TRUSTED_HOSTS"]:
+        config["TRUSTED_HOSTS"] = config["COURSEKIT_TRUSTED_HOSTS"]
     if proxies := config["COURSEKIT_TRUSTED_PROXIES"]:
+        # X-Forwarded-Prefix is not trusted: mount points are configuration, not input.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=0
         )
+
+
+def _configure_logging() -> None:
+    """Show coursekit's INFO messages (such as mail written by the ``log`` sender) when
+    nobody has configured logging; a deployment's own logging setup always wins."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    coursekit_log = logging.getLogger("coursekit")
+    if coursekit_log.level == logging.NOTSET:
+        coursekit_log.setLevel(logging.INFO)
 
 
 def _instance_secret_key(app: Flask) -> str:

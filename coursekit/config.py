@@ -15,11 +15,22 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Setting:
-    """One configuration key: its name, default value and a sentence on what it does."""
+    """One configuration key: its name, default value and a sentence on what it does.
+
+    ``kind`` is the type an environment variable is parsed into; it defaults to the
+    default value's type (``str`` when the default is None).
+    """
 
     name: str
     default: Any
     help: str
+    kind: type | None = None
+
+    @property
+    def value_type(self) -> type:
+        if self.kind is not None:
+            return self.kind
+        return str if self.default is None else type(self.default)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -51,6 +62,15 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Standalone app only: mark session and remember cookies `Secure`. Unset: on "
         "unless the app runs in debug mode.",
+        kind=bool,
+    ),
+    Setting(
+        "COURSEKIT_TRUSTED_HOSTS",
+        None,
+        "Standalone app only: the host names the app answers to (Flask's `TRUSTED_HOSTS`), "
+        'e.g. `["ce.example.org"]`. Set it in production: links in mail (password '
+        "reset) are built from the request's host. Unset: any host.",
+        kind=list,
     ),
     Setting(
         "COURSEKIT_TRUSTED_PROXIES",
@@ -120,22 +140,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("COURSEKIT_SMTP_USERNAME", None, "SMTP user name; unset means no login."),
     Setting("COURSEKIT_SMTP_PASSWORD", None, "SMTP password."),
     Setting("COURSEKIT_SMTP_STARTTLS", True, "Upgrade the SMTP connection with STARTTLS."),
+    Setting("COURSEKIT_SMTP_TIMEOUT", 30, "Seconds to wait for the SMTP server."),
 )
 
 DEFAULTS: Mapping[str, Any] = {setting.name: setting.default for setting in SETTINGS}
 
 
 def settings_from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Read ``COURSEKIT_*`` variables; values that parse as JSON (numbers, booleans,
-    ``null``) take that type, anything else stays a string, as Flask's
-    ``from_prefixed_env`` does."""
+    """Read ``COURSEKIT_*`` variables. Text settings (and unknown names) stay strings, so
+    a numeric password stays a password; numbers, booleans and lists are parsed as JSON
+    (``12``, ``false``, ``["a.org"]``, ``null``)."""
     environ = os.environ if environ is None else environ
+    kinds = {setting.name: setting.value_type for setting in SETTINGS}
     values: dict[str, Any] = {}
     for key, raw in environ.items():
         if not key.startswith("COURSEKIT_"):
             continue
+        if kinds.get(key, str) is str:
+            values[key] = raw
+            continue
         try:
             values[key] = json.loads(raw)
-        except ValueError:
-            values[key] = raw
+        except ValueError as exc:
+            raise ValueError(f"{key}={raw!r} is not valid JSON ({exc})") from exc
     return values

@@ -11,6 +11,8 @@ may write, so two writers queue on the lock instead of failing half-way with
 
 from __future__ import annotations
 
+import contextlib
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -71,9 +73,16 @@ def utcnow() -> datetime:
 
 
 def default_sqlite_url(instance_path: str) -> str:
-    """The default database: a SQLite file in the app's instance folder."""
-    Path(instance_path).mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{Path(instance_path) / 'coursekit.sqlite3'}"
+    """The default database: a SQLite file in the app's instance folder.
+
+    The file is created readable by its owner only (it holds learners' identities);
+    SQLite gives its WAL and shared-memory files the same permissions.
+    """
+    path = Path(instance_path) / "coursekit.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return f"sqlite:///{path}"
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000) -> Engine:

@@ -28,7 +28,11 @@ def log_sender(app: Flask, message: EmailMessage) -> None:
 def smtp_sender(app: Flask, message: EmailMessage) -> None:
     """Send through the SMTP server named by the ``COURSEKIT_SMTP_*`` settings."""
     config = app.config
-    with smtplib.SMTP(config["COURSEKIT_SMTP_HOST"], config["COURSEKIT_SMTP_PORT"]) as smtp:
+    with smtplib.SMTP(
+        config["COURSEKIT_SMTP_HOST"],
+        config["COURSEKIT_SMTP_PORT"],
+        timeout=config["COURSEKIT_SMTP_TIMEOUT"],
+    ) as smtp:
         if config["COURSEKIT_SMTP_STARTTLS"]:
             smtp.starttls()
         if config["COURSEKIT_SMTP_USERNAME"]:

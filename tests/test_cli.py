@@ -77,7 +77,7 @@ def test_console_script_runs_against_the_configured_database(database_url, tmp_p
     monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path))
     result = CliRunner().invoke(main, ["db", "current"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "0001"
+    assert result.output.strip() == "Database is at revision 0001."
 
 
 def test_serve_prepares_the_database_and_says_where_to_open_it(tmp_path, monkeypatch):

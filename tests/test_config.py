@@ -5,8 +5,11 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
+
 from coursekit import create_app
 from coursekit.config import SETTINGS, settings_from_environ
+from tests.conftest import _test_config
 
 DOCS = Path(__file__).parent.parent / "docs" / "configuration.md"
 
@@ -19,20 +22,33 @@ def test_every_setting_is_documented_with_its_default():
         assert repr(setting.default) in line or str(setting.default) in line, setting.name
 
 
-def test_environment_values_are_typed_like_json():
+def test_environment_values_take_the_type_of_their_setting():
     values = settings_from_environ(
         {
             "COURSEKIT_PASSWORD_MIN_LENGTH": "12",
             "COURSEKIT_AUTO_MIGRATE": "false",
+            "COURSEKIT_SECURE_COOKIES": "true",
+            "COURSEKIT_TRUSTED_HOSTS": '["ce.example.org"]',
             "COURSEKIT_SITE_NAME": "Acu CE",
+            "COURSEKIT_SMTP_PASSWORD": "123456",
+            "COURSEKIT_SOMETHING_NEW": "7",
             "OTHER": "x",
         }
     )
     assert values == {
         "COURSEKIT_PASSWORD_MIN_LENGTH": 12,
         "COURSEKIT_AUTO_MIGRATE": False,
+        "COURSEKIT_SECURE_COOKIES": True,
+        "COURSEKIT_TRUSTED_HOSTS": ["ce.example.org"],
         "COURSEKIT_SITE_NAME": "Acu CE",
+        "COURSEKIT_SMTP_PASSWORD": "123456",
+        "COURSEKIT_SOMETHING_NEW": "7",
     }
+
+
+def test_a_malformed_typed_environment_value_names_the_variable():
+    with pytest.raises(ValueError, match="COURSEKIT_PASSWORD_MIN_LENGTH"):
+        settings_from_environ({"COURSEKIT_PASSWORD_MIN_LENGTH": "twelve"})
 
 
 def test_defaults_then_instance_file_then_environment_then_test_mapping(tmp_path, monkeypatch):
@@ -73,3 +89,35 @@ def test_a_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
 def test_provider_name_appears_in_the_footer(app, client):
     app.config["COURSEKIT_PROVIDER_NAME"] = "Pacific Acupuncture CE"
     assert "Pacific Acupuncture CE" in client.get("/").text
+
+
+def test_the_default_sqlite_file_is_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("COURSEKIT_DATABASE_URL", raising=False)
+    app = create_app({"TESTING": True})
+    try:
+        database = tmp_path / "coursekit.sqlite3"
+        assert stat.S_IMODE(database.stat().st_mode) == 0o600
+        assert database.stat().st_size > 0  # migrated, not just touched
+    finally:
+        app.extensions["coursekit"].db.engine.dispose()
+
+
+def test_trusted_hosts_refuse_a_forged_host_and_proxy_prefix_is_ignored(database_url):
+    app = create_app(
+        _test_config(
+            database_url,
+            COURSEKIT_TRUSTED_HOSTS=["ce.example.org"],
+            COURSEKIT_TRUSTED_PROXIES=1,
+        )
+    )
+    try:
+        client = app.test_client()
+        assert client.get("/login", headers={"Host": "evil.example"}).status_code == 400
+        page = client.get(
+            "/login", base_url="https://ce.example.org", headers={"X-Forwarded-Prefix": "/evil"}
+        )
+        assert page.status_code == 200
+        assert "/evil/" not in page.text
+    finally:
+        app.extensions["coursekit"].db.engine.dispose()

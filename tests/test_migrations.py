@@ -56,7 +56,7 @@ def test_upgrade_from_empty_then_models_and_migrations_agree(empty_app):
     assert check.exit_code == 0, check.output
     assert "agree" in check.output
     current = runner.invoke(args=["coursekit", "db", "current"])
-    assert current.output.strip() != "empty (no coursekit tables)"
+    assert current.output.strip() == "Database is at revision 0001."
 
 
 def test_check_notices_a_schema_that_drifted(empty_app):

@@ -17,7 +17,7 @@ db_group = AppGroup("db", help="Database schema migrations.")
 def upgrade_command(revision: str) -> None:
     """Migrate the database up to REVISION (default: the newest)."""
     migrate.upgrade(current_app, revision)
-    click.echo(f"Database is at {revision}.")
+    _echo_current()
 
 
 @db_group.command("downgrade")
@@ -25,14 +25,19 @@ def upgrade_command(revision: str) -> None:
 def downgrade_command(revision: str) -> None:
     """Migrate the database down to REVISION. Take a backup first."""
     migrate.downgrade(current_app, revision)
-    click.echo(f"Database is at {revision}.")
+    _echo_current()
+
+
+def _echo_current() -> None:
+    with current_app.extensions["coursekit"].db.engine.connect() as connection:
+        revision = migrate.current_revision(connection)
+    click.echo(f"Database is at revision {revision or 'base (no coursekit tables)'}.")
 
 
 @db_group.command("current")
 def current_command() -> None:
     """Print the revision the database is at."""
-    with current_app.extensions["coursekit"].db.engine.connect() as connection:
-        click.echo(migrate.current_revision(connection) or "empty (no coursekit tables)")
+    _echo_current()
 
 
 @db_group.command("check")
