@@ -1,0 +1,107 @@
+"""Benchmark: per-request time of the foundation's pages, in process, on SQLite.
+
+Run: python bench/bench_pages.py [--requests 500]
+Prints the median and 95th-percentile time per request and the SQL statements each page
+costs, plus the cost of one password hash (the price of a sign-in). Figures are for
+comparison between commits on the same machine, not a load test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event
+
+from coursekit import create_app, db
+from coursekit.accounts import operations
+from coursekit.accounts.models import Role, StateLicence
+from coursekit.accounts.passwords import hash_password
+
+PASSWORD = "benchmark passphrase 2026"
+
+
+def build_app(folder: Path):
+    app = create_app(
+        {
+            "COURSEKIT_DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "COURSEKIT_SECRET_KEY": "bench",
+            "COURSEKIT_LOGIN_LIMIT_PER_IP": "100000 per minute",
+            "COURSEKIT_LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
+        }
+    )
+    with app.app_context():
+        admin = operations.register_user(
+            email="admin@example.org",
+            password=PASSWORD,
+            first_name="A",
+            last_name="Admin",
+            roles=[Role.ADMIN],
+        )
+        for state in ("CA", "TX", "FL", "NY"):
+            db.session.add(StateLicence(user=admin, state=state, number=f"{state}-1"))
+        db.session.commit()
+    return app
+
+
+def signed_in_client(app):
+    client = app.test_client()
+    page = client.get("/login").text
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post(
+        "/login", data={"csrf_token": token, "email": "admin@example.org", "password": PASSWORD}
+    )
+    return client
+
+
+def measure(app, client, url: str, requests: int) -> tuple[float, float, int]:
+    statements = []
+    engine = app.extensions["coursekit"].db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    timings = []
+    for n in range(requests):
+        if n == requests - 1:
+            event.listen(engine, "before_cursor_execute", listener)
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    event.remove(engine, "before_cursor_execute", listener)
+    queries = [s for s in statements if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95)], len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=500)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        app = build_app(Path(folder))
+        anonymous, signed_in = app.test_client(), signed_in_client(app)
+        print(f"{'page':<28}{'median ms':>10}{'p95 ms':>9}{'req/s':>9}{'queries':>9}")
+        for label, client, url in (
+            ("home (anonymous)", anonymous, "/"),
+            ("login form", anonymous, "/login"),
+            ("home (signed in)", signed_in, "/"),
+            ("CE profile", signed_in, "/account"),
+            ("admin user list", signed_in, "/admin/users"),
+        ):
+            median, p95, queries = measure(app, client, url, args.requests)
+            print(
+                f"{label:<28}{median * 1e3:>10.2f}{p95 * 1e3:>9.2f}{1 / median:>9.0f}{queries:>9}"
+            )
+        hashes = []
+        for _ in range(10):
+            start = time.perf_counter()
+            hash_password(PASSWORD)
+            hashes.append(time.perf_counter() - start)
+        print(f"password hash (scrypt): median {statistics.median(hashes) * 1e3:.1f} ms")
+        app.extensions["coursekit"].db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
