@@ -131,7 +131,9 @@ def get_session() -> Session:
     """The session of the current app context, created on first use.
 
     Requests with a safe method read without taking SQLite's write lock; anything else
-    (other requests, CLI commands, tests) opens a write transaction.
+    (other requests, CLI commands, tests) opens a write transaction. So GET views must
+    not write: on SQLite a read transaction that tries to become a writer can fail at
+    once with "database is locked" instead of waiting its turn.
     """
     session = g.get("_coursekit_session")
     if session is None:

@@ -198,3 +198,9 @@ def test_nobody_removes_another_learners_licence(app, client):
     response = submit(client, "/account", {}, f"/account/licences/{licence_id}/remove")
     assert response.status_code == 404
     assert [item.state for item in load_user(app, owner).licences] == ["FL"]
+
+
+def test_overlong_names_are_refused_not_truncated(app, client):
+    response = submit(client, "/register", {**REGISTRATION, "last_name": "L" * 101})
+    assert response.status_code == 422
+    assert count_users(app) == 0

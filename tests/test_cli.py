@@ -43,13 +43,14 @@ def test_bad_input_on_the_command_line_exits_1_and_creates_nothing(app):
         "--first-name",
         "A",
         "--last-name",
-        "B",
+        "L" * 101,
         "--nccaom-id",
         "0123",
         password="123456",
     )
     assert result.exit_code == 1
-    assert "nccaom_id:" in result.output and "password:" in result.output
+    for field in ("nccaom_id:", "password:", "last_name:"):
+        assert field in result.output
     assert login(app.test_client(), "x@example.org", "123456").status_code == 422
 
 

@@ -98,3 +98,18 @@ def test_stylesheet_is_served_and_needs_no_network(app, client):
     css = client.get("/static/coursekit/coursekit.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
     assert "@media" in css.text
+
+
+def test_names_are_shown_escaped_everywhere(app):
+    make_user(app, "boss@example.org", Role.ADMIN)
+    make_user(app, "x@example.org", first_name="<script>alert(1)</script>", last_name="O'Neil")
+    learner, admin = app.test_client(), app.test_client()
+    login(learner, "x@example.org")
+    login(admin, "boss@example.org")
+    for page in (
+        learner.get("/account").text,
+        admin.get("/admin/users").text,
+        learner.get("/").text,
+    ):
+        assert "<script>alert(1)</script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -4,7 +4,7 @@ the CLI and (later) the API alike. Functions flush; the caller commits."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
@@ -40,12 +40,21 @@ def _checked_email(email: str) -> str:
         raise ValidationFailed({"email": [str(exc)]}) from exc
 
 
-def _check_name_and_id(first_name: str, last_name: str, nccaom_id: str | None) -> dict:
+NAME_MAX_LENGTH = 100
+
+
+def _check_name_and_id(
+    first_name: str, last_name: str, nccaom_id: str | None
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not first_name.strip():
-        errors["first_name"] = ["Enter your legal first name."]
-    if not last_name.strip():
-        errors["last_name"] = ["Enter your legal last name."]
+    for field, value, label in (
+        ("first_name", first_name, "first"),
+        ("last_name", last_name, "last"),
+    ):
+        if not value.strip():
+            errors[field] = [f"Enter your legal {label} name."]
+        elif len(value.strip()) > NAME_MAX_LENGTH:
+            errors[field] = [f"A name has at most {NAME_MAX_LENGTH} characters."]
     if nccaom_id and not re.fullmatch(NCCAOM_ID_PATTERN, nccaom_id):
         errors["nccaom_id"] = ["An NCCAOM ID is 3 to 6 digits and does not start with 0."]
     return errors
@@ -123,7 +132,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     _set_password(user, new_password)
 
 
-def request_password_reset(email: str, reset_url_for: callable) -> None:
+def request_password_reset(email: str, reset_url_for: Callable[[str], str]) -> None:
     """Mail a reset link if an active account has this email; do nothing otherwise, so the
     page cannot be used to find out who has an account."""
     user = user_by_email(email)
