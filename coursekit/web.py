@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import request
@@ -12,6 +14,8 @@ from coursekit.errors import ValidationFailed
 
 Page = str | tuple[str, int] | Response
 """What a view returns: a page, a page with its status, or a redirect."""
+
+T = TypeVar("T")
 
 
 def safe_next(default: str) -> str:
@@ -32,3 +36,18 @@ def show_errors(form: FlaskForm, failure: ValidationFailed) -> None:
             form.form_errors.extend(messages)
         else:
             field.errors = [*field.errors, *messages]
+
+
+def perform(form: FlaskForm, action: Callable[[], T]) -> T | None:
+    """Validate ``form`` and, if it is valid, run ``action`` (an operation).
+
+    Returns the operation's result, or None when the form or the operation's rules refused
+    the input; their messages are then on the form, ready to show.
+    """
+    if not form.validate():
+        return None
+    try:
+        return action()
+    except ValidationFailed as failure:
+        show_errors(form, failure)
+        return None

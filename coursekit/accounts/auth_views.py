@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from coursekit.access import access
+from coursekit.access import access, current_account
 from coursekit.accounts import operations
 from coursekit.accounts.forms import (
     LoginForm,
@@ -21,9 +21,8 @@ from coursekit.accounts.forms import (
 )
 from coursekit.accounts.queries import normalise_email
 from coursekit.accounts.tokens import InvalidResetToken
-from coursekit.errors import ValidationFailed
 from coursekit.ratelimit import hit
-from coursekit.web import Page, safe_next, show_errors
+from coursekit.web import Page, perform, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -40,21 +39,20 @@ def register() -> Page:
     form = RegistrationForm()
     if not form.is_submitted():
         return render_template("coursekit/accounts/register.html", form=form)
-    if form.validate():
-        try:
-            user = operations.register_user(
-                email=form.email.data,
-                password=form.password.data,
-                first_name=form.first_name.data,
-                last_name=form.last_name.data,
-                nccaom_id=form.nccaom_id.data,
-            )
-        except ValidationFailed as failure:
-            show_errors(form, failure)
-        else:
-            login_user(user)
-            flash("Welcome! Your account is ready. Add your state licences below.", "success")
-            return redirect(url_for("coursekit.account.profile"))
+    user = perform(
+        form,
+        lambda: operations.register_user(
+            email=form.email.data,
+            password=form.password.data,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            nccaom_id=form.nccaom_id.data,
+        ),
+    )
+    if user:
+        login_user(user)
+        flash("Welcome! Your account is ready. Add your state licences below.", "success")
+        return redirect(url_for("coursekit.account.profile"))
     return render_template("coursekit/accounts/register.html", form=form), 422
 
 
@@ -123,14 +121,9 @@ def reset_password(token: str) -> Page:
         return page, 400
     if not form.is_submitted():
         return render_template("coursekit/accounts/reset.html", form=form)
-    if form.validate():
-        try:
-            operations.reset_password(user, form.new_password.data)
-        except ValidationFailed as failure:
-            show_errors(form, failure)
-        else:
-            flash("Your password is changed. Sign in with the new one.", "success")
-            return redirect(url_for("coursekit.auth.login"))
+    if perform(form, lambda: operations.reset_password(user, form.new_password.data)):
+        flash("Your password is changed. Sign in with the new one.", "success")
+        return redirect(url_for("coursekit.auth.login"))
     return render_template("coursekit/accounts/reset.html", form=form), 422
 
 
@@ -140,17 +133,17 @@ def change_password() -> Page:
     form = PasswordChangeForm()
     if not form.is_submitted():
         return render_template("coursekit/accounts/password.html", form=form)
-    if form.validate():
-        try:
-            operations.change_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
-        except ValidationFailed as failure:
-            show_errors(form, failure)
-        else:
-            # The old session id is dead; sign this browser in again under the new one.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            login_user(current_user._get_current_object(), remember=remembered in request.cookies)
-            flash("Your password is changed. Other devices have been signed out.", "success")
-            return redirect(url_for("coursekit.account.profile"))
+    account = current_account()
+    changed = perform(
+        form,
+        lambda: operations.change_password(
+            account, form.current_password.data, form.new_password.data
+        ),
+    )
+    if changed:
+        # The old session id is dead; sign this browser in again under the new one.
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        login_user(changed, remember=remembered in request.cookies)
+        flash("Your password is changed. Other devices have been signed out.", "success")
+        return redirect(url_for("coursekit.account.profile"))
     return render_template("coursekit/accounts/password.html", form=form), 422

@@ -125,11 +125,12 @@ def _set_password(user: User, new_password: str) -> None:
     signals.password_changed.send(current_app._get_current_object(), user=user)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def change_password(user: User, current_password: str, new_password: str) -> User:
     """Change a signed-in user's password after checking the current one."""
     if not verify_password(user.password_hash, current_password):
         raise ValidationFailed({"current_password": ["Your current password is not correct."]})
     _set_password(user, new_password)
+    return user
 
 
 def request_password_reset(email: str, reset_url_for: Callable[[str], str]) -> None:
@@ -152,12 +153,13 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-def reset_password(user: User, new_password: str) -> None:
+def reset_password(user: User, new_password: str) -> User:
     """Set a new password from a reset link (which dies with the old password)."""
     _set_password(user, new_password)
+    return user
 
 
-def update_profile(user: User, *, first_name: str, last_name: str, nccaom_id: str | None) -> None:
+def update_profile(user: User, *, first_name: str, last_name: str, nccaom_id: str | None) -> User:
     """Change the legal name and NCCAOM ID a learner's certificates will carry."""
     if errors := _check_name_and_id(first_name, last_name, nccaom_id):
         raise ValidationFailed(errors)
@@ -165,6 +167,7 @@ def update_profile(user: User, *, first_name: str, last_name: str, nccaom_id: st
     user.last_name = last_name.strip()
     user.nccaom_id = nccaom_id or None
     db.session.flush()
+    return user
 
 
 def add_licence(user: User, *, state: str, number: str) -> StateLicence:

@@ -9,7 +9,7 @@ from coursekit.access import access, current_account
 from coursekit.accounts import operations
 from coursekit.accounts.forms import LicenceForm, ProfileForm, RemoveLicenceForm
 from coursekit.errors import ValidationFailed
-from coursekit.web import Page, show_errors
+from coursekit.web import Page, perform
 
 bp = Blueprint("account", __name__)
 
@@ -26,22 +26,22 @@ def _profile_page(status: int = 200, **forms: FlaskForm) -> tuple[str, int]:
 @bp.route("/account", methods=["GET", "POST"])
 @access("learner")
 def profile() -> Page:
-    form = ProfileForm(obj=current_account())
+    account = current_account()
+    form = ProfileForm(obj=account)
     if not form.is_submitted():
         return _profile_page()
-    if form.validate():
-        try:
-            operations.update_profile(
-                current_account(),
-                first_name=form.first_name.data,
-                last_name=form.last_name.data,
-                nccaom_id=form.nccaom_id.data,
-            )
-        except ValidationFailed as failure:
-            show_errors(form, failure)
-        else:
-            flash("Your profile is saved.", "success")
-            return redirect(url_for("coursekit.account.profile"))
+    saved = perform(
+        form,
+        lambda: operations.update_profile(
+            account,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            nccaom_id=form.nccaom_id.data,
+        ),
+    )
+    if saved:
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("coursekit.account.profile"))
     return _profile_page(422, profile_form=form)
 
 
@@ -49,16 +49,15 @@ def profile() -> Page:
 @access("learner")
 def add_licence() -> Page:
     form = LicenceForm()
-    if form.validate():
-        try:
-            operations.add_licence(
-                current_account(), state=form.state.data, number=form.number.data
-            )
-        except ValidationFailed as failure:
-            show_errors(form, failure)
-        else:
-            flash("Licence added.", "success")
-            return redirect(url_for("coursekit.account.profile"))
+    added = perform(
+        form,
+        lambda: operations.add_licence(
+            current_account(), state=form.state.data, number=form.number.data
+        ),
+    )
+    if added:
+        flash("Licence added.", "success")
+        return redirect(url_for("coursekit.account.profile"))
     return _profile_page(422, licence_form=form)
 
 
