@@ -1,4 +1,4 @@
-"""Test fixtures: a real database per backend, an app per test, helpers for forms.
+"""Test fixtures: a real database per backend and an app per test.
 
 Every test that uses ``app`` runs once on SQLite and once on PostgreSQL. PostgreSQL comes
 from ``COURSEKIT_TEST_DATABASE_URL`` (a server URL whose database we may create others
@@ -18,11 +18,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import make_url
 
-from coursekit import create_app, db
-from coursekit.accounts import operations
-from coursekit.accounts.models import Role, User
+from coursekit import create_app
 from coursekit.models import Base
-from tests.helpers import PASSWORD
+from tests.helpers import app_config
 
 PG_URL = os.environ.get("COURSEKIT_TEST_DATABASE_URL")
 
@@ -71,18 +69,8 @@ def database_url(
 
 
 def _migrate(url: str) -> None:
-    app = create_app(_test_config(url))
+    app = create_app(app_config(url))
     app.extensions["coursekit"].db.engine.dispose()
-
-
-def _test_config(url: str, **extra: object) -> dict:
-    return {
-        "TESTING": True,
-        "COURSEKIT_DATABASE_URL": url,
-        "COURSEKIT_SECRET_KEY": "test-secret-key",
-        "COURSEKIT_AUTO_MIGRATE": True,
-        **extra,
-    }
 
 
 @pytest.fixture
@@ -95,7 +83,7 @@ def mail_outbox() -> list[EmailMessage]:
 def app(database_url: str, mail_outbox: list[EmailMessage]) -> Iterator[Flask]:
     """The standalone app on a clean database; rows are wiped after the test."""
     app = create_app(
-        _test_config(
+        app_config(
             database_url, COURSEKIT_MAIL_SENDER=lambda _app, message: mail_outbox.append(message)
         )
     )
@@ -105,28 +93,3 @@ def app(database_url: str, mail_outbox: list[EmailMessage]) -> Iterator[Flask]:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(delete(table))
     engine.dispose()
-
-
-def make_user(
-    app: Flask, email: str, *roles: Role, password: str = PASSWORD, **profile: str
-) -> int:
-    """Create an account straight through the operations layer; returns its id."""
-    with app.app_context():
-        user = operations.register_user(
-            email=email,
-            password=password,
-            first_name=profile.get("first_name", "Test"),
-            last_name=profile.get("last_name", email.split("@")[0].title()),
-            nccaom_id=profile.get("nccaom_id"),
-            roles=roles,
-        )
-        db.session.commit()
-        return user.id
-
-
-def load_user(app: Flask, user_id: int) -> User:
-    """A fresh copy of a user from the database (with roles and licences loaded)."""
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        _ = user.licences, user.roles
-        return user

@@ -1,4 +1,4 @@
-"""Helpers for driving pages like a browser: fetch a form's CSRF token, then post."""
+"""Test helpers: app settings, users, and driving pages like a browser (CSRF on)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from coursekit import db
+from coursekit.accounts import operations
+from coursekit.accounts.models import Role, User
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -36,3 +40,39 @@ def submit(client: FlaskClient, page: str, data: dict, action: str | None = None
 def login(client: FlaskClient, email: str, password: str = PASSWORD, **extra: str) -> TestResponse:
     """Sign in through the login form."""
     return submit(client, "/login", {"email": email, "password": password, **extra})
+
+
+def app_config(url: str, **extra: object) -> dict:
+    """Settings for a test app on the database at ``url``."""
+    return {
+        "TESTING": True,
+        "COURSEKIT_DATABASE_URL": url,
+        "COURSEKIT_SECRET_KEY": "test-secret-key",
+        "COURSEKIT_AUTO_MIGRATE": True,
+        **extra,
+    }
+
+
+def make_user(
+    app: Flask, email: str, *roles: Role, password: str = PASSWORD, **profile: str
+) -> int:
+    """Create an account straight through the operations layer; returns its id."""
+    with app.app_context():
+        user = operations.register_user(
+            email=email,
+            password=password,
+            first_name=profile.get("first_name", "Test"),
+            last_name=profile.get("last_name", email.split("@")[0].title()),
+            nccaom_id=profile.get("nccaom_id"),
+            roles=roles,
+        )
+        db.session.commit()
+        return user.id
+
+
+def load_user(app: Flask, user_id: int) -> User:
+    """A fresh copy of a user from the database (with roles and licences loaded)."""
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        _ = user.licences, user.roles
+        return user

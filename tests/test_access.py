@@ -7,8 +7,7 @@ from flask import url_for
 
 from coursekit.access import policy_of
 from coursekit.accounts.models import Role
-from tests.conftest import make_user
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, login, make_user
 
 # Every coursekit endpoint and who may use it. A new endpoint fails the first test until
 # it is added here, so its policy is a decision someone wrote down twice.

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from coursekit import db
 from coursekit.accounts import operations
 from coursekit.accounts.models import StateLicence, User
-from tests.conftest import load_user, make_user
-from tests.helpers import PASSWORD, csrf_token, login, submit
+from tests.helpers import PASSWORD, csrf_token, load_user, login, make_user, submit
 
 REGISTRATION = {
     "first_name": "Mei",

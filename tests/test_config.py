@@ -9,7 +9,7 @@ import pytest
 
 from coursekit import create_app
 from coursekit.config import SETTINGS, settings_from_environ
-from tests.conftest import _test_config
+from tests.helpers import app_config
 
 DOCS = Path(__file__).parent.parent / "docs" / "configuration.md"
 
@@ -105,7 +105,7 @@ def test_the_default_sqlite_file_is_private(tmp_path, monkeypatch):
 
 def test_trusted_hosts_refuse_a_forged_host_and_proxy_prefix_is_ignored(database_url):
     app = create_app(
-        _test_config(
+        app_config(
             database_url,
             COURSEKIT_TRUSTED_HOSTS=["ce.example.org"],
             COURSEKIT_TRUSTED_PROXIES=1,

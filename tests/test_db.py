@@ -13,7 +13,7 @@ from coursekit import create_app, db
 from coursekit.access import access
 from coursekit.accounts.models import StateLicence, User
 from coursekit.models import Base
-from tests.conftest import _test_config, make_user
+from tests.helpers import app_config, make_user
 
 
 def test_every_table_and_constraint_follows_the_conventions():
@@ -105,7 +105,7 @@ def test_emails_are_stored_lower_case_by_constraint(app):
 @pytest.fixture
 def sqlite_app(tmp_path) -> Flask:
     app = create_app(
-        _test_config(f"sqlite:///{tmp_path / 'ck.sqlite3'}", COURSEKIT_SQLITE_BUSY_TIMEOUT_MS=200)
+        app_config(f"sqlite:///{tmp_path / 'ck.sqlite3'}", COURSEKIT_SQLITE_BUSY_TIMEOUT_MS=200)
     )
     yield app
     app.extensions["coursekit"].db.engine.dispose()

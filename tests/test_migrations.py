@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from coursekit import create_app, migrate
 from coursekit.models import Base
-from tests.conftest import _test_config
+from tests.helpers import app_config
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def empty_app(database_url: str, tmp_path) -> Iterator[Flask]:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
         drop = (server, name)
-    app = create_app(_test_config(url, COURSEKIT_AUTO_MIGRATE=False))
+    app = create_app(app_config(url, COURSEKIT_AUTO_MIGRATE=False))
     yield app
     app.extensions["coursekit"].db.engine.dispose()
     if drop:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from tests.conftest import load_user, make_user
-from tests.helpers import PASSWORD, csrf_token, login, submit
+from tests.helpers import PASSWORD, csrf_token, load_user, login, make_user, submit
 
 NEW_PASSWORD = "a brand new passphrase 42"
 

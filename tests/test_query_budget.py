@@ -8,8 +8,7 @@ from coursekit import db
 from coursekit.accounts.models import Role, StateLicence, User, UserRole
 from coursekit.accounts.passwords import hash_password
 from coursekit.accounts.states import STATE_NAMES
-from tests.conftest import make_user
-from tests.helpers import login
+from tests.helpers import login, make_user
 from tests.querycount import count_queries, queries_for
 
 HASH = None

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 
 from coursekit import create_app, db
 from coursekit.accounts.models import StateLicence, User
-from tests.conftest import _test_config, make_user
-from tests.helpers import PASSWORD, client_from, csrf_token, login, submit
+from tests.helpers import PASSWORD, app_config, client_from, csrf_token, login, make_user, submit
 
 REDIS_URL = os.environ.get("COURSEKIT_TEST_REDIS_URL")
 
@@ -54,7 +53,7 @@ def test_session_cookies_are_httponly_lax_and_secure(app, client):
 
 
 def test_cookies_are_not_secure_in_debug(database_url):
-    app = create_app(_test_config(database_url, DEBUG=True))
+    app = create_app(app_config(database_url, DEBUG=True))
     assert app.config["SESSION_COOKIE_SECURE"] is False
     assert app.config["REMEMBER_COOKIE_SECURE"] is False
     app.extensions["coursekit"].db.engine.dispose()
@@ -107,7 +106,7 @@ def test_password_reset_requests_are_limited(app, client, mail_outbox):
 @pytest.mark.skipif(not REDIS_URL, reason="shared rate limits need COURSEKIT_TEST_REDIS_URL")
 def test_two_processes_share_login_limits_through_redis(database_url):
     """Two app instances stand in for two gunicorn workers: the count is shared."""
-    config = _test_config(
+    config = app_config(
         database_url,
         COURSEKIT_RATELIMIT_STORAGE_URI=REDIS_URL,
         COURSEKIT_LOGIN_LIMIT_PER_IP="3 per minute",

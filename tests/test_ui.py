@@ -5,8 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from coursekit.accounts.models import Role
-from tests.conftest import make_user
-from tests.helpers import login, submit
+from tests.helpers import login, make_user, submit
 
 
 class FormAudit(HTMLParser):
