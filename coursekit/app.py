@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coursekit import migrate
@@ -45,7 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # them all (a 404 for an unknown address never reaches a blueprint).
     app.register_error_handler(404, render_error)
     app.register_error_handler(405, render_error)
-    app.context_processor(template_context)
+    app.context_processor(_site_template_context)
     app.after_request(add_security_headers)
     if app.config["COURSEKIT_AUTO_MIGRATE"]:
         migrate.create_if_empty(app)
@@ -76,6 +76,12 @@ def _configure_flask(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=0
         )
+
+
+def _site_template_context() -> dict[str, Any]:
+    """Coursekit's template context for pages outside the blueprint (a routing 404); the
+    blueprint supplies its own pages."""
+    return template_context() if request.blueprint is None else {}
 
 
 def _configure_logging() -> None:

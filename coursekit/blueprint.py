@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import ValidationError
@@ -70,7 +70,6 @@ def template_context() -> dict[str, Any]:
         "ck_signed_in": current_user.is_authenticated,
         "ck_own_login": current_app.extensions["coursekit"].own_login,
         "ck_logout_form": LogoutForm,
-        "csrf_token": generate_csrf,
     }
 
 

@@ -89,6 +89,9 @@ def test_a_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
 def test_provider_name_appears_in_the_footer(app, client):
     app.config["COURSEKIT_PROVIDER_NAME"] = "Pacific Acupuncture CE"
     assert "Pacific Acupuncture CE" in client.get("/").text
+    missing = client.get("/no-such-page")  # rendered outside the blueprint
+    assert missing.status_code == 404
+    assert "Pacific Acupuncture CE" in missing.text and "Sign in" in missing.text
 
 
 def test_the_default_sqlite_file_is_private(tmp_path, monkeypatch):
