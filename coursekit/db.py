@@ -119,7 +119,12 @@ class Database:
         self.write_engine = engine.execution_options(**{_WRITE_OPTION: True})
 
     def new_session(self, *, write: bool = True) -> Session:
-        """A fresh session; ``write`` takes SQLite's write lock at the first statement."""
+        """A fresh session; ``write`` takes SQLite's write lock at the first statement.
+
+        Objects stay readable after the commit (``expire_on_commit=False``): the request
+        commits in an after-request hook, and templates and the signed-in user must not
+        trigger a fresh query, or a new transaction, after that.
+        """
         return Session(bind=self.write_engine if write else self.engine, expire_on_commit=False)
 
 
