@@ -118,11 +118,16 @@ def _token(client) -> str:
 def test_disabled_account_cannot_sign_in_and_its_session_ends(app, client):
     user_id = make_user(app, "ann@example.org")
     assert login(client, "ann@example.org").status_code == 302
-    with app.app_context():
-        db.session.get(User, user_id).status = "disabled"
-        db.session.commit()
+    disable = app.test_cli_runner().invoke(
+        args=["coursekit", "users", "disable", "ann@example.org"]
+    )
+    assert disable.exit_code == 0, disable.output
     assert client.get("/account").status_code == 302
     assert login(app.test_client(), "ann@example.org").status_code == 422
+    assert load_user(app, user_id).status == "disabled"  # kept, not deleted
+    enable = app.test_cli_runner().invoke(args=["coursekit", "users", "enable", "ann@example.org"])
+    assert enable.exit_code == 0, enable.output
+    assert login(app.test_client(), "ann@example.org").status_code == 302
 
 
 def test_logout_needs_a_post_with_csrf(app, client):

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from coursekit import db, signals
 from coursekit.accounts.models import (
     NCCAOM_ID_PATTERN,
+    AccountStatus,
     Role,
     StateLicence,
     User,
@@ -200,6 +201,13 @@ def remove_licence(user: User, licence_id: int) -> None:
     licence.removed_at = utcnow()
     db.session.flush()
     db.session.expire(user, ["licences"])
+
+
+def set_status(user: User, status: AccountStatus) -> None:
+    """Disable or re-enable an account. Disabling ends its sessions at their next request
+    (the session loader refuses inactive accounts); nothing is deleted."""
+    user.status = status
+    db.session.flush()
 
 
 def grant_role(user: User, role: Role) -> None:

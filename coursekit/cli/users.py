@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from coursekit import db
 from coursekit.accounts import operations
-from coursekit.accounts.models import Role
+from coursekit.accounts.models import AccountStatus, Role, User
 from coursekit.accounts.queries import user_by_email
 from coursekit.errors import ValidationFailed
 
@@ -54,14 +54,39 @@ def create_command(
     click.echo(f"Created {user.email} with roles {', '.join(sorted(user.role_names))}.")
 
 
+def _user_or_fail(email: str) -> User:
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    return user
+
+
+@users_group.command("disable")
+@click.argument("email")
+def disable_command(email: str) -> None:
+    """Disable the account EMAIL: it can no longer sign in, and its sessions end."""
+    user = _user_or_fail(email)
+    operations.set_status(user, AccountStatus.DISABLED)
+    db.session.commit()
+    click.echo(f"{user.email} is disabled. Its records are kept.")
+
+
+@users_group.command("enable")
+@click.argument("email")
+def enable_command(email: str) -> None:
+    """Enable the account EMAIL again."""
+    user = _user_or_fail(email)
+    operations.set_status(user, AccountStatus.ACTIVE)
+    db.session.commit()
+    click.echo(f"{user.email} is active.")
+
+
 @users_group.command("grant")
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
 def grant_command(email: str, role: str) -> None:
     """Give the account EMAIL the role ROLE."""
-    user = user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"No account uses {email}.")
+    user = _user_or_fail(email)
     operations.grant_role(user, Role(role))
     db.session.commit()
     click.echo(f"{user.email} now has roles {', '.join(sorted(user.role_names))}.")
