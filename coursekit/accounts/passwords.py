@@ -15,9 +15,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 HASH_METHOD = "scrypt"
 
-# Compared against when the email is unknown, so a failed login costs the same time
-# whether or not the account exists.
-_DUMMY_HASH = generate_password_hash("not a real password", method=HASH_METHOD)
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when the email is unknown, so a failed login costs the same time
+    whether or not the account exists. Made on first use, not at import: an scrypt hash
+    would add its cost to every process start, CLI commands included."""
+    return generate_password_hash("not a real password", method=HASH_METHOD)
 
 
 @cache
@@ -56,6 +60,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches ``password_hash``; takes the same time when there is
     no hash (unknown account)."""
     if password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return False
     return check_password_hash(password_hash, password)
