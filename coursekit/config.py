@@ -128,6 +128,48 @@ SETTINGS: tuple[Setting, ...] = (
         "Password-reset requests and token submissions allowed from one client address.",
     ),
     Setting(
+        "COURSEKIT_MODULES_PATH",
+        None,
+        "Folders holding module packages, separated by `:` (or a list in "
+        "`instance/config.py`). Shared banks and media are the `quizzes/` and `media/` "
+        "folders beside each. Unset: the bundled `modules/` folder. Packages installed "
+        "with pip (entry-point group `coursekit.modules`) are always found too.",
+    ),
+    Setting(
+        "COURSEKIT_PUBLISH_ON_START",
+        True,
+        "Standalone app only: on start, load the packages and publish every valid new "
+        "version. Otherwise (and in a host app) run `coursekit modules reload`.",
+    ),
+    Setting(
+        "COURSEKIT_PACKAGE_MAX_FILES",
+        500,
+        "Most files one package (folder or zip) may hold.",
+    ),
+    Setting(
+        "COURSEKIT_PACKAGE_MAX_BYTES",
+        50 * 1024 * 1024,
+        "Most bytes one package may hold, unpacked (zips are counted while reading).",
+    ),
+    Setting(
+        "COURSEKIT_ATTESTATION_VERSION",
+        "2026-1",
+        "Label of the participant attestation text; stored with each acceptance. Change "
+        "it whenever you change the text.",
+    ),
+    Setting(
+        "COURSEKIT_ATTESTATION_TEXT",
+        "I attest that I am the person registered for this course and that I will study "
+        "the material and complete every assessment myself, without help from anyone. I "
+        "understand that my study time and results are recorded, that my certificate can "
+        "be checked by anyone holding its verification code, and that it will be revoked "
+        "if this attestation is untrue. I understand that it is my responsibility to make "
+        "sure my licensing board accepts this course for my licence.",
+        "The participant attestation a learner accepts before enrolling (NCCAOM requires "
+        "one on every registration page). Providers approved by NCCAOM should use the "
+        "wording NCCAOM currently requires.",
+    ),
+    Setting(
         "COURSEKIT_MAIL_SENDER",
         "log",
         "How mail leaves: `log` writes each message to the `coursekit.mail` logger, `smtp` "

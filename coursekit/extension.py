@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask
 from flask_limiter import Limiter
@@ -14,6 +16,8 @@ from coursekit.blueprint import make_blueprint
 from coursekit.cli import coursekit_group
 from coursekit.config import DEFAULTS
 from coursekit.mail import MailSender, resolve_sender
+from coursekit.packages.library import Library
+from coursekit.packages.sources import Limits
 from coursekit.ratelimit import make_limiter
 
 
@@ -26,6 +30,19 @@ class CourseKitState:
     mail_sender: MailSender
     own_login: bool
     """True when coursekit installed the ``LoginManager`` (no host login to reuse)."""
+    library: Library
+
+
+BUNDLED_MODULES = Path(__file__).resolve().parent.parent / "modules"
+"""The ``modules/`` folder of a CourseKit checkout, used when no path is configured."""
+
+
+def modules_paths(setting: str | list[str] | None) -> list[Path]:
+    """``COURSEKIT_MODULES_PATH`` as folders: a list, or text separated like ``PATH``."""
+    if not setting:
+        return [BUNDLED_MODULES]
+    parts = setting.split(os.pathsep) if isinstance(setting, str) else setting
+    return [Path(part) for part in parts if part]
 
 
 class CourseKit:
@@ -62,6 +79,13 @@ class CourseKit:
             limiter=make_limiter(app),
             mail_sender=resolve_sender(app.config["COURSEKIT_MAIL_SENDER"]),
             own_login=own_login,
+            library=Library(
+                modules_paths(app.config["COURSEKIT_MODULES_PATH"]),
+                Limits(
+                    max_files=app.config["COURSEKIT_PACKAGE_MAX_FILES"],
+                    max_bytes=app.config["COURSEKIT_PACKAGE_MAX_BYTES"],
+                ),
+            ),
         )
         app.teardown_appcontext(db.close_session)
         app.register_blueprint(make_blueprint(own_login=own_login), url_prefix=url_prefix or None)

@@ -76,3 +76,12 @@ def load_user(app: Flask, user_id: int) -> User:
         user = db.session.get(User, user_id)
         _ = user.licences, user.roles
         return user
+
+
+def head_revision() -> str:
+    """The newest migration shipped with coursekit."""
+    from importlib.resources import files
+
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(files("coursekit") / "migrations")).get_current_head()

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from coursekit.cli import main
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, head_revision, login
 
 
 def create(app, *args: str, password: str = PASSWORD):
@@ -78,7 +78,7 @@ def test_console_script_runs_against_the_configured_database(database_url, tmp_p
     monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path))
     result = CliRunner().invoke(main, ["db", "current"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Database is at revision 0001."
+    assert result.output.strip() == f"Database is at revision {head_revision()}."
 
 
 def test_serve_prepares_the_database_and_says_where_to_open_it(tmp_path, monkeypatch):

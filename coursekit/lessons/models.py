@@ -1,0 +1,34 @@
+"""Lesson events: append-only records of what a learner opened and finished."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coursekit.db import Base, utcnow
+
+
+class LessonEventKind(StrEnum):
+    OPENED = "opened"
+    COMPLETED = "completed"
+    """The learner reached the end of the lesson and said they had finished it."""
+
+
+class LessonEvent(Base):
+    """Something a learner did on a lesson, at a time. Never updated, never deleted:
+    progress is worked out from these rows."""
+
+    __tablename__ = "coursekit_lesson_event"
+    __table_args__ = (
+        CheckConstraint("kind IN ('opened', 'completed')", name="kind"),
+        Index(None, "enrolment_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("coursekit_enrolment.id"))
+    lesson: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

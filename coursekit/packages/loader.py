@@ -1,0 +1,326 @@
+"""Load one module package: parse every file, check every reference, report every problem.
+
+``load_package`` either returns a ``LoadedPackage`` or raises ``PackageInvalid`` listing
+all problems at once, each at its file, line and column. Nothing here imports or runs
+anything from the package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+from coursekit.packages import markdown, schemas, values
+from coursekit.packages.media import MediaProblem, check_media
+from coursekit.packages.problems import PackageInvalid, Problem
+from coursekit.packages.sources import PackageFiles, UnsafeName, check_name
+from coursekit.packages.yamlpos import KeyPath, PositionedDocument, YAMLProblem, load_positioned
+
+MANIFEST = "module.yaml"
+MIN_POST_TEST_QUESTIONS = 10
+"""NCCAOM: an online course ends with an assessment of at least 10 questions."""
+
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class LoadedPackage:
+    """A valid package, where it came from, and where each manifest value is written
+    (for problems found later, across packages or against published versions)."""
+
+    package: values.ModulePackage
+    label: str
+    manifest_positions: Mapping[KeyPath, Position] = field(default_factory=dict, repr=False)
+
+    @property
+    def manifest_path(self) -> str:
+        return f"{self.label}/{MANIFEST}"
+
+    def problem(self, key_path: KeyPath, message: str) -> Problem:
+        """A problem about the manifest value at ``key_path``."""
+        line, column = self.manifest_positions.get(key_path, (1, 1))
+        return Problem(self.manifest_path, line, column, message)
+
+
+def load_package(files: PackageFiles, shared: PackageFiles | None = None) -> LoadedPackage:
+    """Load the package in ``files``; shared banks and media come from ``shared``."""
+    return _Loader(files, shared).load()
+
+
+def content_hash(files: Mapping[str, bytes]) -> str:
+    """SHA-256 over every file's name and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        data = files[name]
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def schema_problems(
+    error: ValidationError, document: PositionedDocument, path: str
+) -> Iterator[Problem]:
+    """One problem per marshmallow message, at the position of the value it concerns."""
+    for key_path, message in _flatten(error.messages):
+        on_key = message == "Unknown field."
+        line, column = document.position(key_path, key=on_key)
+        where = _dotted(key_path)
+        text = f"unknown field {where!r}" if on_key else f"{where}: {message}"
+        yield Problem(path, line, column, text if where else message)
+
+
+def _flatten(messages: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key == "_schema" or (key in ("key", "value") and path and isinstance(value, list)):
+                yield from _flatten(value, path)
+            else:
+                yield from _flatten(value, (*path, key))
+    elif isinstance(messages, list):
+        for message in messages:
+            yield from _flatten(message, path)
+    else:
+        yield path, str(messages)
+
+
+def _dotted(path: KeyPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class _Loader:
+    def __init__(self, files: PackageFiles, shared: PackageFiles | None) -> None:
+        self.files, self.shared = files, shared
+        self.problems: list[Problem] = []
+        self.used: dict[str, bytes] = {}
+
+    # -- reading -----------------------------------------------------------------------
+
+    def problem(self, path: str, position: Position | None, message: str) -> None:
+        line, column = position or (0, 0)
+        self.problems.append(Problem(path, line, column, message))
+
+    def read(
+        self, name: str, *, at: tuple[str, Position | None], shared: bool = False
+    ) -> tuple[bytes, str] | None:
+        """The file's bytes and the path problems should name; a problem if absent."""
+        sources = [self.files, self.shared] if shared and self.shared else [self.files]
+        for source in sources:
+            try:
+                data = source.read(check_name(name))
+            except FileNotFoundError:
+                continue
+            except UnsafeName as exc:
+                self.problem(*at, str(exc))
+                return None
+            self.used[name] = data
+            return data, f"{source.label}/{name}"
+        where = " (looked in the package and the shared library)" if len(sources) > 1 else ""
+        self.problem(*at, f"file {name!r} not found{where}")
+        return None
+
+    def parse(
+        self, text: bytes, path: str, schema: Schema, *, line_offset: int = 0
+    ) -> tuple[dict[str, Any], PositionedDocument] | None:
+        try:
+            document = load_positioned(text.decode("utf-8"), line_offset=line_offset)
+        except UnicodeDecodeError:
+            self.problem(path, (1, 1), "the file is not UTF-8 text")
+            return None
+        except YAMLProblem as exc:
+            self.problem(path, (exc.line, exc.column), exc.message)
+            return None
+        if not isinstance(document.data, dict):
+            self.problem(path, (1 + line_offset, 1), "expected a YAML mapping (key: value lines)")
+            return None
+        try:
+            return schema.load(document.data), document
+        except ValidationError as exc:
+            self.problems.extend(schema_problems(exc, document, path))
+            # Carry on with the parts that are valid, so one run reports every problem.
+            valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+            return valid, document
+
+    # -- the package -------------------------------------------------------------------
+
+    def load(self) -> LoadedPackage:
+        manifest_path = f"{self.files.label}/{MANIFEST}"
+        raw = self.read(MANIFEST, at=(manifest_path, None))
+        if raw is None:
+            raise PackageInvalid(self.problems)
+        parsed = self.parse(raw[0], manifest_path, schemas.ManifestSchema())
+        if parsed is None:
+            raise PackageInvalid(self.problems)
+        manifest, document = parsed
+        lessons = self.load_lessons(manifest.get("lessons", []), document, manifest_path)
+        if manifest.get("worksheet"):
+            at = (manifest_path, document.position(("worksheet",)))
+            self.load_quiz(manifest["worksheet"], at)
+        assessment = manifest.get("assessment")
+        if assessment is None:
+            raise PackageInvalid(self.problems)
+        questions = self.load_assessment(assessment, document, manifest_path)
+        if questions < MIN_POST_TEST_QUESTIONS:
+            self.problem(
+                manifest_path,
+                document.position(("assessment",)),
+                f"the post-test has {questions} questions; a CE post-test needs at least "
+                f"{MIN_POST_TEST_QUESTIONS} (quiz questions plus bank draws)",
+            )
+        if self.problems:
+            raise PackageInvalid(self.problems)
+        package = _build_package(manifest, lessons, MappingProxyType(dict(self.used)))
+        return LoadedPackage(package, self.files.label, MappingProxyType(document.values))
+
+    def load_lessons(
+        self, paths: list[str], document: PositionedDocument, manifest_path: str
+    ) -> list[values.Lesson]:
+        lessons: list[values.Lesson] = []
+        slugs: set[str] = set()
+        for index, name in enumerate(paths):
+            at = (manifest_path, document.position(("lessons", index)))
+            slug = name.rsplit("/", 1)[-1].removesuffix(".md")
+            if slug in slugs:
+                self.problem(*at, f"lesson {slug!r} is listed twice")
+                continue
+            slugs.add(slug)
+            raw = self.read(name, at=at)
+            if raw is not None:
+                lesson = self.load_lesson(name, slug, *raw)
+                if lesson:
+                    lessons.append(lesson)
+        return lessons
+
+    def load_lesson(self, name: str, slug: str, data: bytes, path: str) -> values.Lesson | None:
+        try:
+            text = data.decode("utf-8").replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            self.problem(path, (1, 1), "the file is not UTF-8 text")
+            return None
+        end = text.find("\n---\n", 3)
+        if not text.startswith("---\n") or end < 0:
+            self.problem(path, (1, 1), "a lesson starts with front matter between two --- lines")
+            return None
+        front, body = text[4 : end + 1], text[end + 5 :]
+        parsed = self.parse(front.encode(), path, schemas.LessonFrontMatterSchema(), line_offset=1)
+        body_offset = front.count("\n") + 2
+        for media_name, line in markdown.media_references(body):
+            self.load_media(media_name, (path, (line + body_offset, 1)))
+        if parsed is None or not {"title", "minutes"} <= parsed[0].keys():
+            return None
+        meta = parsed[0]
+        return values.Lesson(
+            path=name,
+            slug=slug,
+            title=meta["title"],
+            minutes=meta["minutes"],
+            body=body,
+            objectives=tuple(meta.get("objectives", ())),
+            required=meta.get("required", True),
+        )
+
+    def load_media(self, name: str, at: tuple[str, Position]) -> None:
+        raw = self.read(f"media/{name}", at=at, shared=True)
+        if raw is not None:
+            try:
+                check_media(name, raw[0])
+            except MediaProblem as exc:
+                self.problem(raw[1], None, str(exc))
+
+    def load_quiz(
+        self, name: str, at: tuple[str, Position], *, shared: bool = False
+    ) -> list[dict[str, Any]]:
+        raw = self.read(name, at=at, shared=shared)
+        if raw is None:
+            return []
+        parsed = self.parse(raw[0], raw[1], schemas.QuizFileSchema())
+        return parsed[0].get("questions", []) if parsed else []
+
+    def load_assessment(
+        self, assessment: dict[str, Any], document: PositionedDocument, manifest_path: str
+    ) -> int:
+        """Check the post-test's files and bank draws; return how many questions it has."""
+        count = 0
+        if assessment.get("quiz"):
+            at = (manifest_path, document.position(("assessment", "quiz")))
+            count += len(self.load_quiz(assessment["quiz"], at))
+        for index, draw in enumerate(assessment.get("draw", [])):
+            if not isinstance(draw, dict) or not {"bank", "count"} <= draw.keys():
+                continue  # already reported by the schema
+            at = (manifest_path, document.position(("assessment", "draw", index)))
+            tags = draw.get("tags", [])
+            available = self.load_bank(draw["bank"], tags, at)
+            if available is not None and available < draw["count"]:
+                tagged = f" tagged {', '.join(tags)}" if tags else ""
+                self.problem(
+                    *at,
+                    f"bank {draw['bank']!r} has {available} questions{tagged}; "
+                    f"the draw asks for {draw['count']}",
+                )
+            count += draw["count"]
+        return count
+
+    def load_bank(self, bank: str, tags: list[str], at: tuple[str, Position]) -> int | None:
+        """Questions in the bank that carry all ``tags``; None when that is unknown yet
+        (GIFT banks are parsed by the assessment package)."""
+        for suffix in (".yaml", ".gift"):
+            name = f"quizzes/{bank}{suffix}"
+            if self._exists(name):
+                if suffix == ".gift":
+                    self.read(name, at=at, shared=True)
+                    return None
+                questions = self.load_quiz(name, at, shared=True)
+                return sum(1 for q in questions if set(tags) <= set(q.get("tags", [])))
+        self.problem(*at, f"bank {bank!r} not found: no quizzes/{bank}.yaml or .gift")
+        return None
+
+    def _exists(self, name: str) -> bool:
+        for source in (self.files, self.shared):
+            try:
+                if source is not None and source.read(name) is not None:
+                    return True
+            except (FileNotFoundError, UnsafeName):
+                continue
+        return False
+
+
+def _build_package(
+    manifest: dict[str, Any], lessons: list[values.Lesson], files: Mapping[str, bytes]
+) -> values.ModulePackage:
+    assessment = manifest["assessment"]
+    return values.ModulePackage(
+        id=manifest["id"],
+        title=manifest["title"],
+        version=manifest["version"],
+        summary=manifest["summary"],
+        objectives=tuple(manifest["objectives"]),
+        authors=tuple(values.Author(**author) for author in manifest["authors"]),
+        covers=values.Covers(**{k: tuple(v) for k, v in manifest["covers"].items()}),
+        prerequisites=tuple(manifest["prerequisites"]),
+        lessons=tuple(lessons),
+        credits=tuple(
+            values.Credit(**{**credit, "points": tuple(credit.get("points", {}).items())})
+            for credit in manifest["credits"]
+        ),
+        delivery=manifest["delivery"],
+        assessment=values.Assessment(
+            **{
+                **assessment,
+                "draw": tuple(
+                    values.BankDraw(d["bank"], d["count"], tuple(d["tags"]))
+                    for d in assessment["draw"]
+                ),
+            }
+        ),
+        worksheet=manifest.get("worksheet"),
+        evaluation=manifest["evaluation"],
+        content_hash=content_hash(files),
+        files=files,
+    )

@@ -1,0 +1,153 @@
+"""Safe read-only access to a package's files, in a folder or in a zip.
+
+A package names its files with relative POSIX paths (``lessons/01-anatomy.md``). Every
+name is checked before it is opened: no absolute paths, no ``..``, no backslashes, no
+symbolic links anywhere on the way, and nothing bigger than the configured limits. Zips are
+checked whole before anything is read from them.
+"""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from coursekit.packages.problems import PackageInvalid, Problem
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one package may hold; from ``COURSEKIT_PACKAGE_MAX_FILES`` and ``_BYTES``."""
+
+    max_files: int = 500
+    max_bytes: int = 50 * 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class UnsafeName(ValueError):
+    """A file name that would escape the package or is not a plain relative path."""
+
+
+def check_name(name: str) -> str:
+    """Return ``name`` if it is a plain relative POSIX path inside the package."""
+    path = PurePosixPath(name)
+    if (
+        not name
+        or "\\" in name
+        or "\x00" in name
+        or path.is_absolute()
+        or ".." in path.parts
+        or name != path.as_posix()
+    ):
+        raise UnsafeName(f"{name!r} is not a plain relative path inside the package")
+    return name
+
+
+class PackageFiles(Protocol):
+    """Where a package's files come from."""
+
+    label: str
+    """How problems name this source, e.g. ``modules/calf-heel-pain`` or ``calf.zip``."""
+
+    def read(self, name: str) -> bytes:
+        """The file's bytes; ``FileNotFoundError`` if absent, ``UnsafeName`` if unsafe."""
+        ...
+
+    def names(self) -> list[str]:
+        """Every regular file in the source, sorted."""
+        ...
+
+
+class FolderFiles:
+    """Files under a folder on disk; symbolic links are refused, not followed."""
+
+    def __init__(self, root: Path, label: str, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.root, self.label, self.limits = root, label, limits
+
+    def read(self, name: str) -> bytes:
+        path = self.root
+        for part in PurePosixPath(check_name(name)).parts:
+            path = path / part
+            try:
+                mode = path.lstat().st_mode
+            except (FileNotFoundError, NotADirectoryError):
+                raise FileNotFoundError(name) from None
+            if stat.S_ISLNK(mode):
+                raise UnsafeName(f"{name!r} is (or passes through) a symbolic link")
+        if not stat.S_ISREG(mode):
+            raise FileNotFoundError(name)
+        if path.stat().st_size > self.limits.max_bytes:
+            raise UnsafeName(f"{name!r} is larger than {self.limits.max_bytes} bytes")
+        return path.read_bytes()
+
+    def names(self) -> list[str]:
+        found: list[str] = []
+        for path in self.root.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                found.append(path.relative_to(self.root).as_posix())
+        return sorted(found)
+
+
+class ZipFiles:
+    """Files in a zip archive, checked whole on opening.
+
+    Refused with ``PackageInvalid``: a file that is not a zip, an entry with ``..``, an
+    absolute path or a symbolic link, more entries than ``limits.max_files`` or more
+    uncompressed bytes than ``limits.max_bytes`` (counted while reading, not trusted from
+    the zip's own header).
+    """
+
+    def __init__(self, data: bytes, label: str, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.label = label
+        self._files: dict[str, bytes] = {}
+        problems: list[Problem] = []
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise PackageInvalid([Problem(label, 0, 0, f"not a zip file: {exc}")]) from exc
+        with archive:
+            entries = [entry for entry in archive.infolist() if not entry.is_dir()]
+            if len(entries) > limits.max_files:
+                raise PackageInvalid(
+                    [Problem(label, 0, 0, f"more than {limits.max_files} files in the zip")]
+                )
+            budget = limits.max_bytes
+            for entry in entries:
+                problem = self._entry_problem(entry)
+                if problem:
+                    problems.append(Problem(f"{label}/{entry.filename}", 0, 0, problem))
+                    continue
+                with archive.open(entry) as handle:
+                    content = handle.read(budget + 1)
+                budget -= len(content)
+                if budget < 0:
+                    raise PackageInvalid(
+                        [Problem(label, 0, 0, f"more than {limits.max_bytes} bytes unpacked")]
+                    )
+                self._files[entry.filename] = content
+        if problems:
+            raise PackageInvalid(problems)
+
+    @staticmethod
+    def _entry_problem(entry: zipfile.ZipInfo) -> str | None:
+        if stat.S_ISLNK(entry.external_attr >> 16):
+            return "symbolic links are not allowed in a package"
+        try:
+            check_name(entry.filename)
+        except UnsafeName as exc:
+            return str(exc)
+        return None
+
+    def read(self, name: str) -> bytes:
+        try:
+            return self._files[check_name(name)]
+        except KeyError:
+            raise FileNotFoundError(name) from None
+
+    def names(self) -> list[str]:
+        return sorted(self._files)
