@@ -15,15 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from coursekit import db, migrate
+from coursekit import migrate
 from coursekit.blueprint import add_security_headers, template_context
+from coursekit.cli.modules import publish_packages
 from coursekit.config import DEFAULTS, settings_from_environ
 from coursekit.errors import render_error
 from coursekit.extension import CourseKit
-from coursekit.packages import operations
 
 log = logging.getLogger(__name__)
 
@@ -54,27 +53,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["COURSEKIT_AUTO_MIGRATE"]:
         migrate.create_if_empty(app)
     if app.config["COURSEKIT_PUBLISH_ON_START"]:
-        _publish_packages(app)
+        publish_packages(app)
     return app
-
-
-def _publish_packages(app: Flask) -> None:
-    """Load the module packages and publish new versions, as ``coursekit modules reload``
-    does. Problems are logged; they never stop the app (the other packages still load)."""
-    with app.app_context():
-        try:
-            report = operations.scan_and_publish()
-            db.session.commit()
-        except (OperationalError, ProgrammingError):
-            log.warning("module packages not published: run `coursekit db upgrade` first")
-            return
-        except IntegrityError:
-            # Another process published the same versions at the same moment.
-            db.session.rollback()
-            return
-        for problems in report.problems.values():
-            for problem in problems:
-                log.warning("%s", problem)
 
 
 def _configure_flask(app: Flask) -> None:

@@ -21,6 +21,8 @@ from coursekit.accounts import auth_views
 from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
 from coursekit.admin import views as admin_views
+from coursekit.catalog import views as catalog_views
+from coursekit.lessons import views as lesson_views
 from coursekit.errors import render_error
 
 SECURITY_HEADERS = {
@@ -92,6 +94,8 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(pages.bp)
     bp.register_blueprint(account_views.bp)
     bp.register_blueprint(admin_views.bp)
+    bp.register_blueprint(catalog_views.bp)
+    bp.register_blueprint(lesson_views.bp)
     if own_login:
         bp.register_blueprint(auth_views.bp)
     return bp

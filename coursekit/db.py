@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -34,6 +35,7 @@ NAMING_CONVENTION = {
 TABLE_PREFIX = "coursekit_"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITE_OPTION = "coursekit_write"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -132,17 +134,32 @@ def _state_db() -> Database:
     return current_app.extensions["coursekit"].db
 
 
+_WRITES_ON_GET = "_coursekit_writes_on_get"
+
+
+def writes_on_get(view: F) -> F:
+    """Mark a view that records something on GET (a lesson view appends an "opened"
+    event), so its session takes the write lock from the start."""
+    setattr(view, _WRITES_ON_GET, True)
+    return view
+
+
 def get_session() -> Session:
     """The session of the current app context, created on first use.
 
     Requests with a safe method read without taking SQLite's write lock; anything else
     (other requests, CLI commands, tests) opens a write transaction. So GET views must
-    not write: on SQLite a read transaction that tries to become a writer can fail at
-    once with "database is locked" instead of waiting its turn.
+    not write unless marked with :func:`writes_on_get`: on SQLite a read transaction
+    that tries to become a writer can fail at once with "database is locked" instead of
+    waiting its turn.
     """
     session = g.get("_coursekit_session")
     if session is None:
-        write = not has_request_context() or request.method not in SAFE_METHODS
+        write = (
+            not has_request_context()
+            or request.method not in SAFE_METHODS
+            or getattr(current_app.view_functions.get(request.endpoint), _WRITES_ON_GET, False)
+        )
         session = _state_db().new_session(write=write)
         g._coursekit_session = session
     return session

@@ -6,18 +6,23 @@ import click
 from flask.cli import AppGroup, FlaskGroup
 
 from coursekit.cli.db import db_group
+from coursekit.cli.modules import modules_group, pack_command, unpack_command, validate_command
 from coursekit.cli.serve import serve_command
 from coursekit.cli.users import users_group
 
-coursekit_group = AppGroup("coursekit", help="CourseKit: database and accounts.")
-coursekit_group.add_command(db_group)
-coursekit_group.add_command(users_group)
+COMMANDS = (db_group, users_group, modules_group, validate_command, pack_command, unpack_command)
+
+coursekit_group = AppGroup("coursekit", help="CourseKit: database, accounts and modules.")
+for command in COMMANDS:
+    coursekit_group.add_command(command)
 
 
 def _create_app():
     from coursekit.app import create_app
 
-    return create_app()
+    # Commands never publish as a side effect: `serve` and `modules reload` do it
+    # on purpose, and `validate` must not change anything.
+    return create_app({"COURSEKIT_PUBLISH_ON_START": False})
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
@@ -29,6 +34,5 @@ def main() -> None:
     """
 
 
-main.add_command(db_group)
-main.add_command(users_group)
-main.add_command(serve_command)
+for command in (*COMMANDS, serve_command):
+    main.add_command(command)

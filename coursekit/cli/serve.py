@@ -6,6 +6,8 @@ import click
 from flask.cli import ScriptInfo, pass_script_info
 from werkzeug.serving import run_simple
 
+from coursekit.cli.modules import publish_packages
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -19,6 +21,7 @@ def serve_command(info: ScriptInfo, host: str, port: int) -> None:
     For production, run `gunicorn wsgi:app` behind a reverse proxy (docs/deployment.md).
     """
     app = info.load_app()
+    publish_packages(app)
     click.echo(f"CourseKit is ready: open http://{host}:{port}/ in your browser.")
     click.echo("Create the first administrator with: coursekit users create --role admin")
     # A local server speaks plain HTTP, where Secure cookies would not come back;

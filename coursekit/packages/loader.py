@@ -324,3 +324,18 @@ def _build_package(
         content_hash=content_hash(files),
         files=files,
     )
+
+
+def check_bank(files: PackageFiles, name: str) -> list[Problem]:
+    """Problems in one shared bank file (``quizzes/NAME.yaml``; GIFT banks are read as
+    text here and parsed by the assessment package)."""
+    loader = _Loader(files, None)
+    raw = loader.read(name, at=(f"{files.label}/{name}", None))
+    if raw is not None and name.endswith(".yaml"):
+        loader.parse(raw[0], raw[1], schemas.QuizFileSchema())
+    elif raw is not None:
+        try:
+            raw[0].decode("utf-8")
+        except UnicodeDecodeError:
+            loader.problem(raw[1], (1, 1), "the file is not UTF-8 text")
+    return loader.problems

@@ -1,0 +1,55 @@
+"""Enrolling a learner in a module version."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from coursekit import db
+from coursekit.accounts.models import User
+from coursekit.catalog.models import Enrolment
+from coursekit.catalog.queries import completed_modules, enrolments_by_module, titles
+from coursekit.db import utcnow
+from coursekit.errors import ValidationFailed
+from coursekit.packages.models import ModuleVersion, VersionStatus
+from coursekit.packages.queries import package_for
+
+
+def enrol(
+    learner: User,
+    version: ModuleVersion,
+    *,
+    attestation_accepted: bool,
+    attestation_text: str,
+    attestation_version: str,
+) -> Enrolment:
+    """Enrol ``learner`` in ``version``, recording the attestation they accepted.
+
+    Refused (``ValidationFailed``) without the attestation, with unmet prerequisites, or
+    for a retired version. Enrolling again in a module already enrolled in returns the
+    existing enrolment, so a double submit is harmless.
+    """
+    existing = enrolments_by_module(learner).get(version.module_id)
+    if existing is not None:
+        return existing
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationFailed({"": ["This version of the module is closed to new learners."]})
+    if not attestation_accepted:
+        raise ValidationFailed({"accept": ["Accept the participant attestation to enrol."]})
+    prerequisites = package_for(version).prerequisites
+    missing = sorted(set(prerequisites) - completed_modules(learner, prerequisites))
+    if missing:
+        raise ValidationFailed({"": [f"Complete these modules first: {', '.join(missing)}."]})
+    enrolment = Enrolment(
+        user_id=learner.id,
+        module_version=version,
+        attestation_version=attestation_version,
+        attestation_text=attestation_text,
+        attested_at=utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrolment)
+    except IntegrityError:
+        # The same learner enrolled from another tab at the same moment.
+        return enrolments_by_module(learner)[version.module_id]
+    return enrolment

@@ -1,0 +1,132 @@
+"""Reading the catalogue: current versions, a learner's enrolments and prerequisites.
+
+Every function here costs a fixed number of queries, whatever the number of modules or
+learners; package content comes from the per-process cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from coursekit import db
+from coursekit.accounts.models import User
+from coursekit.catalog.models import Enrolment
+from coursekit.packages.models import ModuleVersion
+from coursekit.packages.queries import current_versions, package_for
+from coursekit.packages.values import ModulePackage
+from coursekit.progress.models import Completion
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A module as the catalogue shows it: its current version, and the learner's
+    enrolment in any version of it."""
+
+    version: ModuleVersion
+    package: ModulePackage
+    enrolment: Enrolment | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the learner asked the catalogue for; empty values mean "any"."""
+
+    text: str = ""
+    region: str = ""
+    muscle: str = ""
+    pain_pattern: str = ""
+    board: str = ""
+    """``NCCAOM``, a state code, or ``NCCAOM:AOM-AC`` for one NCCAOM category."""
+
+    def matches(self, package: ModulePackage) -> bool:
+        covers = package.covers
+        text = self.text.casefold()
+        return (
+            (not text or text in f"{package.title} {package.summary}".casefold())
+            and (not self.region or self.region in covers.regions)
+            and (not self.muscle or self.muscle in covers.muscles)
+            and (not self.pain_pattern or self.pain_pattern in covers.pain_patterns)
+            and (not self.board or self.board in board_keys(package))
+        )
+
+
+@dataclass
+class Facets:
+    """The values the catalogue can be filtered by, from the modules on offer."""
+
+    regions: set[str] = field(default_factory=set)
+    muscles: set[str] = field(default_factory=set)
+    pain_patterns: set[str] = field(default_factory=set)
+    boards: set[str] = field(default_factory=set)
+
+
+def board_keys(package: ModulePackage) -> set[str]:
+    """The boards (and NCCAOM categories) a module gives credit for."""
+    keys: set[str] = set()
+    for credit in package.credits:
+        keys.add(credit.board)
+        keys.update(f"{credit.board}:{category}" for category, _points in credit.points)
+    return keys
+
+
+def enrolments_by_module(account: User | None) -> dict[str, Enrolment]:
+    """The learner's newest enrolment per module id (one query)."""
+    if account is None:
+        return {}
+    rows = db.session.scalars(
+        select(Enrolment).where(Enrolment.user_id == account.id).order_by(Enrolment.id)
+    )
+    return {row.module_version.module_id: row for row in rows}
+
+
+def catalogue(account: User | None, filters: Filters) -> tuple[list[CatalogueEntry], Facets]:
+    """Modules on offer that match ``filters``, by title, and the facets of all of them."""
+    enrolments = enrolments_by_module(account)
+    entries: list[CatalogueEntry] = []
+    facets = Facets()
+    for module_id, version in current_versions().items():
+        package = package_for(version)
+        facets.regions.update(package.covers.regions)
+        facets.muscles.update(package.covers.muscles)
+        facets.pain_patterns.update(package.covers.pain_patterns)
+        facets.boards.update(board_keys(package))
+        if filters.matches(package):
+            entries.append(CatalogueEntry(version, package, enrolments.get(module_id)))
+    entries.sort(key=lambda entry: entry.package.title.casefold())
+    return entries, facets
+
+
+def module_entry(account: User | None, module_id: str) -> CatalogueEntry | None:
+    """The module as this learner sees it: the version they enrolled in, or else the
+    current one. None when no version is published."""
+    enrolment = enrolments_by_module(account).get(module_id)
+    if enrolment is not None:
+        version = enrolment.module_version
+    else:
+        version = current_versions().get(module_id)
+        if version is None:
+            return None
+    return CatalogueEntry(version, package_for(version), enrolment)
+
+
+def completed_modules(account: User | None, module_ids: Iterable[str]) -> set[str]:
+    """Which of ``module_ids`` the learner has completed, in any version (one query)."""
+    wanted = list(module_ids)
+    if account is None or not wanted:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ModuleVersion.module_id)
+            .join(Completion, Completion.module_version_id == ModuleVersion.id)
+            .where(Completion.user_id == account.id, ModuleVersion.module_id.in_(wanted))
+        )
+    )
+
+
+def titles(module_ids: Iterable[str]) -> dict[str, str]:
+    """Titles of modules by id, from their newest published version (for prerequisites)."""
+    current = current_versions()
+    return {module_id: current[module_id].title for module_id in module_ids if module_id in current}

@@ -1,0 +1,82 @@
+"""The catalogue, module pages and enrolment."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from coursekit.access import access, current_account
+from coursekit.catalog import operations, queries
+from coursekit.catalog.forms import EnrolForm
+from coursekit.lessons.queries import lesson_progress
+from coursekit.packages.queries import current_versions
+from coursekit.web import Page, perform
+
+bp = Blueprint("catalog", __name__)
+
+
+@bp.get("/modules")
+@access("public")
+def catalogue() -> Page:
+    args = request.args
+    filters = queries.Filters(
+        text=args.get("q", "").strip()[:200],
+        region=args.get("region", ""),
+        muscle=args.get("muscle", ""),
+        pain_pattern=args.get("pain", ""),
+        board=args.get("board", ""),
+    )
+    entries, facets = queries.catalogue(current_account(), filters)
+    return render_template(
+        "coursekit/catalog/catalogue.html", entries=entries, facets=facets, filters=filters
+    )
+
+
+def _module_page(module_id: str, form: EnrolForm | None = None, status: int = 200) -> Page:
+    account = current_account()
+    entry = queries.module_entry(account, module_id)
+    if entry is None:
+        abort(404)
+    package = entry.package
+    completed = queries.completed_modules(account, package.prerequisites)
+    newest = current_versions().get(module_id)
+    return render_template(
+        "coursekit/catalog/module.html",
+        entry=entry,
+        package=package,
+        prerequisite_titles=queries.titles(package.prerequisites),
+        completed=completed,
+        progress=lesson_progress(entry.enrolment, package) if entry.enrolment else None,
+        newer_version=newest if newest and newest.id != entry.version.id else None,
+        form=form or EnrolForm(formdata=None),
+        attestation=current_app.config["COURSEKIT_ATTESTATION_TEXT"],
+    ), status
+
+
+@bp.get("/modules/<module_id>")
+@access("public")
+def module(module_id: str) -> Page:
+    return _module_page(module_id)
+
+
+@bp.post("/modules/<module_id>/enrol")
+@access("learner")
+def enrol(module_id: str) -> Page:
+    version = current_versions().get(module_id)
+    if version is None:
+        abort(404)
+    form = EnrolForm()
+    config = current_app.config
+    enrolment = perform(
+        form,
+        lambda: operations.enrol(
+            current_account(),
+            version,
+            attestation_accepted=form.accept.data,
+            attestation_text=config["COURSEKIT_ATTESTATION_TEXT"],
+            attestation_version=config["COURSEKIT_ATTESTATION_VERSION"],
+        ),
+    )
+    if enrolment is None:
+        return _module_page(module_id, form, 422)
+    flash("You are enrolled. Start with the first lesson.", "success")
+    return redirect(url_for("coursekit.catalog.module", module_id=module_id))

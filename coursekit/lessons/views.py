@@ -1,0 +1,113 @@
+"""Lesson pages, lesson completion and media files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from coursekit import db
+from coursekit.access import access, current_account
+from coursekit.accounts.models import Role
+from coursekit.catalog.queries import CatalogueEntry, module_entry
+from coursekit.lessons.forms import CompleteLessonForm
+from coursekit.lessons.models import LessonEventKind
+from coursekit.lessons.operations import record_lesson_event
+from coursekit.lessons.queries import lesson_progress
+from coursekit.packages.media import content_type
+from coursekit.packages.models import ModuleVersion
+from coursekit.packages.queries import library, package_for
+from coursekit.web import Page
+
+bp = Blueprint("lessons", __name__)
+
+STAFF_ROLES = frozenset({Role.INSTRUCTOR, Role.ADMIN})
+MEDIA_CACHE = "private, max-age=31536000, immutable"
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+"""SVG opened directly still cannot run script: no sources allowed, and sandboxed."""
+
+
+def _readable_entry(module_id: str) -> CatalogueEntry:
+    """The module version this user may read: enrolled learners their own version,
+    instructors and admins the current one. Others are sent to the module page."""
+    account = current_account()
+    entry = module_entry(account, module_id)
+    if entry is None:
+        abort(404)
+    if entry.enrolment is None and not (account.role_names & STAFF_ROLES):
+        flash("Enrol in this module to read its lessons.", "info")
+        abort(redirect(url_for("coursekit.catalog.module", module_id=module_id)))
+    return entry
+
+
+@bp.get("/modules/<module_id>/lessons/<slug>")
+@access("learner")
+@db.writes_on_get
+def lesson(module_id: str, slug: str) -> Page:
+    entry = _readable_entry(module_id)
+    package = entry.package
+    current = package.lesson(slug)
+    if current is None:
+        abort(404)
+    if entry.enrolment is not None:
+        record_lesson_event(entry.enrolment, current, LessonEventKind.OPENED)
+        progress = lesson_progress(entry.enrolment, package)
+    else:
+        progress = None
+    index = package.lessons.index(current)
+    html = library().lesson_html(
+        package,
+        current,
+        lambda name: url_for(
+            "coursekit.lessons.media", content_hash=package.content_hash, name=f"media/{name}"
+        ),
+    )
+    return render_template(
+        "coursekit/lessons/lesson.html",
+        entry=entry,
+        package=package,
+        lesson=current,
+        html=html,
+        progress=progress,
+        previous=package.lessons[index - 1] if index > 0 else None,
+        next=package.lessons[index + 1] if index + 1 < len(package.lessons) else None,
+        form=CompleteLessonForm(),
+    )
+
+
+@bp.post("/modules/<module_id>/lessons/<slug>/complete")
+@access("learner")
+def complete(module_id: str, slug: str) -> Page:
+    entry = _readable_entry(module_id)
+    current = entry.package.lesson(slug)
+    if current is None:
+        abort(404)
+    if entry.enrolment is None:
+        abort(403)  # staff reading without enrolment have nothing to complete
+    record_lesson_event(entry.enrolment, current, LessonEventKind.COMPLETED)
+    lessons = entry.package.lessons
+    index = lessons.index(current)
+    if index + 1 < len(lessons):
+        target = lessons[index + 1].slug
+        return redirect(url_for(".lesson", module_id=module_id, slug=target))
+    flash("You have finished the last lesson.", "success")
+    return redirect(url_for("coursekit.catalog.module", module_id=module_id))
+
+
+@bp.get("/media/<content_hash>/<path:name>")
+@access("learner")
+def media(content_hash: str, name: str) -> Response:
+    """A media file of a published version, by content hash: never changes, so it may be
+    cached for a year."""
+    version = db.session.scalar(
+        select(ModuleVersion).where(ModuleVersion.content_hash == content_hash)
+    )
+    if version is None or not name.startswith("media/"):
+        abort(404)
+    data = package_for(version).files.get(name)
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype=content_type(name))
+    response.headers["Cache-Control"] = MEDIA_CACHE
+    if response.mimetype == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = SVG_POLICY
+    return response
