@@ -24,8 +24,23 @@ EXPECTED_POLICIES = {
     "coursekit.account.add_licence": "learner",
     "coursekit.account.remove_licence": "learner",
     "coursekit.admin.users": "admin",
+    "coursekit.catalog.catalogue": "public",
+    "coursekit.catalog.module": "public",
+    "coursekit.catalog.enrol": "learner",
+    # Lessons also need an enrolment (or the instructor/admin role), checked in the view.
+    "coursekit.lessons.lesson": "learner",
+    "coursekit.lessons.complete": "learner",
+    "coursekit.lessons.media": "learner",
 }
-SAMPLE_ARGS = {"licence_id": 999_999, "token": "not-a-token", "filename": "coursekit/coursekit.css"}
+SAMPLE_ARGS = {
+    "licence_id": 999_999,
+    "token": "not-a-token",
+    "filename": "coursekit/coursekit.css",
+    "module_id": "no-such-module",
+    "slug": "no-such-lesson",
+    "content_hash": "0" * 64,
+    "name": "media/none.svg",
+}
 ROLES = {
     "anonymous": None,
     "learner": (),

@@ -13,4 +13,3 @@ class EnrolForm(FlaskForm):
     reads the same from every entry point."""
 
     accept = BooleanField("I accept the participant attestation above")
-

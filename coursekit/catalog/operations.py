@@ -38,7 +38,9 @@ def enrol(
     prerequisites = package_for(version).prerequisites
     missing = sorted(set(prerequisites) - completed_modules(learner, prerequisites))
     if missing:
-        raise ValidationFailed({"": [f"Complete these modules first: {', '.join(missing)}."]})
+        names = titles(missing)
+        listed = "; ".join(names.get(module_id, module_id) for module_id in missing)
+        raise ValidationFailed({"": [f"Complete these modules first: {listed}."]})
     enrolment = Enrolment(
         user_id=learner.id,
         module_version=version,

@@ -25,7 +25,6 @@ from coursekit.packages.loader import MANIFEST, check_bank, load_package
 from coursekit.packages.problems import PackageInvalid
 from coursekit.packages.sources import FolderFiles, Limits
 
-
 log = logging.getLogger(__name__)
 
 

@@ -6,4 +6,4 @@ from flask_wtf import FlaskForm
 
 
 class CompleteLessonForm(FlaskForm):
-    """"I have finished this lesson": no fields, only the CSRF token."""
+    """ "I have finished this lesson": no fields, only the CSRF token."""
