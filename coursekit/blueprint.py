@@ -22,6 +22,7 @@ from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
 from coursekit.admin import views as admin_views
 from coursekit.catalog import views as catalog_views
+from coursekit.cli.modules import publish_packages
 from coursekit.errors import render_error
 from coursekit.lessons import views as lesson_views
 
@@ -45,6 +46,14 @@ def check_csrf() -> None:
         validate_csrf(token)
     except ValidationError as exc:
         raise CSRFError(str(exc)) from exc
+
+
+def reload_packages_in_debug() -> None:
+    """In debug mode, publish package changes on disk before the next request (a local
+    convenience for authors; production reloads only with `coursekit modules reload`)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.debug and app.extensions["coursekit"].library.changed_on_disk():
+        publish_packages(app)
 
 
 def commit_request(response: Response) -> Response:
@@ -85,6 +94,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
         static_folder="static",
         static_url_path="/static",
     )
+    bp.before_request(reload_packages_in_debug)
     bp.before_request(enforce_access)
     bp.before_request(check_csrf)
     bp.after_request(commit_request)

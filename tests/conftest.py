@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
 import pytest
@@ -80,16 +80,30 @@ def mail_outbox() -> list[EmailMessage]:
 
 
 @pytest.fixture
-def app(database_url: str, mail_outbox: list[EmailMessage]) -> Iterator[Flask]:
-    """The standalone app on a clean database; rows are wiped after the test."""
-    app = create_app(
-        app_config(
-            database_url, COURSEKIT_MAIL_SENDER=lambda _app, message: mail_outbox.append(message)
-        )
-    )
-    yield app
-    engine = app.extensions["coursekit"].db.engine
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(delete(table))
-    engine.dispose()
+def make_app(
+    database_url: str, mail_outbox: list[EmailMessage]
+) -> Iterator[Callable[..., Flask]]:
+    """Build standalone apps on the clean test database with extra settings; rows are
+    wiped after the test."""
+    apps: list[Flask] = []
+
+    def build(**settings: object) -> Flask:
+        sender = lambda _app, message: mail_outbox.append(message)  # noqa: E731
+        app = create_app(app_config(database_url, COURSEKIT_MAIL_SENDER=sender, **settings))
+        apps.append(app)
+        return app
+
+    yield build
+    for index, app in enumerate(apps):
+        engine = app.extensions["coursekit"].db.engine
+        if index == 0:
+            with engine.begin() as connection:
+                for table in reversed(Base.metadata.sorted_tables):
+                    connection.execute(delete(table))
+        engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    """The standalone app on a clean database, without module packages."""
+    return make_app()

@@ -49,6 +49,8 @@ def app_config(url: str, **extra: object) -> dict:
         "COURSEKIT_DATABASE_URL": url,
         "COURSEKIT_SECRET_KEY": "test-secret-key",
         "COURSEKIT_AUTO_MIGRATE": True,
+        # Tests that need modules give their own folder (see ``make_app`` in conftest).
+        "COURSEKIT_PUBLISH_ON_START": False,
         **extra,
     }
 

@@ -8,7 +8,7 @@ anything from the package.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -17,9 +17,15 @@ from marshmallow import Schema, ValidationError
 
 from coursekit.packages import markdown, schemas, values
 from coursekit.packages.media import MediaProblem, check_media
-from coursekit.packages.problems import PackageInvalid, Problem
+from coursekit.packages.problems import PackageInvalid, Problem, schema_problems
 from coursekit.packages.sources import PackageFiles, UnsafeName, check_name
-from coursekit.packages.yamlpos import KeyPath, PositionedDocument, YAMLProblem, load_positioned
+from coursekit.packages.yamlpos import (
+    KeyPath,
+    PositionedDocument,
+    YAMLProblem,
+    load_positioned,
+    strings,
+)
 
 MANIFEST = "module.yaml"
 MIN_POST_TEST_QUESTIONS = 10
@@ -60,39 +66,6 @@ def content_hash(files: Mapping[str, bytes]) -> str:
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
-
-
-def schema_problems(
-    error: ValidationError, document: PositionedDocument, path: str
-) -> Iterator[Problem]:
-    """One problem per marshmallow message, at the position of the value it concerns."""
-    for key_path, message in _flatten(error.messages):
-        on_key = message == "Unknown field."
-        line, column = document.position(key_path, key=on_key)
-        where = _dotted(key_path)
-        text = f"unknown field {where!r}" if on_key else f"{where}: {message}"
-        yield Problem(path, line, column, text if where else message)
-
-
-def _flatten(messages: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            if key == "_schema" or (key in ("key", "value") and path and isinstance(value, list)):
-                yield from _flatten(value, path)
-            else:
-                yield from _flatten(value, (*path, key))
-    elif isinstance(messages, list):
-        for message in messages:
-            yield from _flatten(message, path)
-    else:
-        yield path, str(messages)
-
-
-def _dotted(path: KeyPath) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 class _Loader:
@@ -188,7 +161,7 @@ class _Loader:
             at = (manifest_path, document.position(("lessons", index)))
             slug = name.rsplit("/", 1)[-1].removesuffix(".md")
             if slug in slugs:
-                self.problem(*at, f"lesson {slug!r} is listed twice")
+                self.problem(*at, f"two lessons are named {slug!r}; lesson names must differ")
                 continue
             slugs.add(slug)
             raw = self.read(name, at=at)
@@ -237,58 +210,92 @@ class _Loader:
     def load_quiz(
         self, name: str, at: tuple[str, Position], *, shared: bool = False
     ) -> list[dict[str, Any]]:
+        """The questions of a quiz, worksheet or bank file; media they use (a hotspot's
+        ``image: media:...``) are checked and become part of the package."""
         raw = self.read(name, at=at, shared=shared)
         if raw is None:
             return []
         parsed = self.parse(raw[0], raw[1], schemas.QuizFileSchema())
-        return parsed[0].get("questions", []) if parsed else []
+        if parsed is None:
+            return []
+        data, document = parsed
+        for key_path, value in strings(document.data):
+            if value.startswith(markdown.MEDIA_SCHEME):
+                media_name = value[len(markdown.MEDIA_SCHEME) :]
+                self.load_media(media_name, (raw[1], document.position(key_path)))
+        return data.get("questions", [])
 
     def load_assessment(
         self, assessment: dict[str, Any], document: PositionedDocument, manifest_path: str
     ) -> int:
-        """Check the post-test's files and bank draws; return how many questions it has."""
+        """Check the post-test's files and bank draws; return how many questions it has
+        (``description`` items are text, not questions)."""
         count = 0
         if assessment.get("quiz"):
             at = (manifest_path, document.position(("assessment", "quiz")))
-            count += len(self.load_quiz(assessment["quiz"], at))
+            count += _graded(self.load_quiz(assessment["quiz"], at))
+        drawn: dict[str, int] = {}
         for index, draw in enumerate(assessment.get("draw", [])):
             if not isinstance(draw, dict) or not {"bank", "count"} <= draw.keys():
                 continue  # already reported by the schema
             at = (manifest_path, document.position(("assessment", "draw", index)))
-            tags = draw.get("tags", [])
-            available = self.load_bank(draw["bank"], tags, at)
-            if available is not None and available < draw["count"]:
-                tagged = f" tagged {', '.join(tags)}" if tags else ""
+            bank, tags = draw["bank"], draw.get("tags", [])
+            questions = self.load_bank(bank, at)
+            count += draw["count"]
+            if questions is None:
+                continue
+            tagged = [q for q in questions if set(tags) <= set(q.get("tags", []))]
+            drawn[bank] = drawn.get(bank, 0) + draw["count"]
+            if _graded(tagged) < draw["count"]:
+                which = f" tagged {', '.join(tags)}" if tags else ""
                 self.problem(
                     *at,
-                    f"bank {draw['bank']!r} has {available} questions{tagged}; "
+                    f"bank {bank!r} has {_graded(tagged)} questions{which}; "
                     f"the draw asks for {draw['count']}",
                 )
-            count += draw["count"]
+            elif drawn[bank] > _graded(questions):
+                self.problem(
+                    *at,
+                    f"the draws from bank {bank!r} ask for {drawn[bank]} questions in all; "
+                    f"it has {_graded(questions)}",
+                )
         return count
 
-    def load_bank(self, bank: str, tags: list[str], at: tuple[str, Position]) -> int | None:
-        """Questions in the bank that carry all ``tags``; None when that is unknown yet
-        (GIFT banks are parsed by the assessment package)."""
-        for suffix in (".yaml", ".gift"):
-            name = f"quizzes/{bank}{suffix}"
-            if self._exists(name):
+    def load_bank(self, bank: str, at: tuple[str, Position]) -> list[dict[str, Any]] | None:
+        """The bank's questions; None when unknown here (GIFT banks are parsed by the
+        assessment package). The package's own bank wins over a shared one, whichever
+        its format."""
+        for source in (self.files, self.shared):
+            for suffix in (".yaml", ".gift"):
+                name = f"quizzes/{bank}{suffix}"
+                if source is None or not _exists(source, name):
+                    continue
                 if suffix == ".gift":
-                    self.read(name, at=at, shared=True)
+                    raw = self.read(name, at=at, shared=source is self.shared)
+                    if raw is not None:
+                        self.check_text(*raw)
                     return None
-                questions = self.load_quiz(name, at, shared=True)
-                return sum(1 for q in questions if set(tags) <= set(q.get("tags", [])))
+                return self.load_quiz(name, at, shared=source is self.shared)
         self.problem(*at, f"bank {bank!r} not found: no quizzes/{bank}.yaml or .gift")
         return None
 
-    def _exists(self, name: str) -> bool:
-        for source in (self.files, self.shared):
-            try:
-                if source is not None and source.read(name) is not None:
-                    return True
-            except (FileNotFoundError, UnsafeName):
-                continue
+    def check_text(self, data: bytes, path: str) -> None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.problem(path, (1, 1), "the file is not UTF-8 text")
+
+
+def _graded(questions: list[dict[str, Any]]) -> int:
+    return sum(1 for question in questions if question.get("type") != "description")
+
+
+def _exists(source: PackageFiles, name: str) -> bool:
+    try:
+        source.read(name)
+    except (FileNotFoundError, UnsafeName):
         return False
+    return True
 
 
 def _build_package(
@@ -334,8 +341,5 @@ def check_bank(files: PackageFiles, name: str) -> list[Problem]:
     if raw is not None and name.endswith(".yaml"):
         loader.parse(raw[0], raw[1], schemas.QuizFileSchema())
     elif raw is not None:
-        try:
-            raw[0].decode("utf-8")
-        except UnicodeDecodeError:
-            loader.problem(raw[1], (1, 1), "the file is not UTF-8 text")
+        loader.check_text(*raw)
     return loader.problems

@@ -77,6 +77,15 @@ def _package_path(folder: str, suffixes: tuple[str, ...], *, required: bool) -> 
     )
 
 
+class Code(fields.String):
+    """A short code that YAML may read as a number (``category: 1``): kept as text."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class AuthorSchema(Schema):
     name = _text(120, required=True)
     credentials = _text(120, required=True)
@@ -111,11 +120,11 @@ class CreditSchema(Schema):
         values=fields.Float(validate=validate.Range(min=0.25, max=100)),
     )
     hours = fields.Float(validate=validate.Range(min=1, max=100))
-    category = _text(40)
+    category = Code(validate=validate.Length(min=1, max=40))
     approved_from = fields.Date()
     approved_until = fields.Date()
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def check_board_fields(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if data.get("board") == "NCCAOM":
             _nccaom_credit(data)
@@ -169,7 +178,7 @@ class AssessmentSchema(Schema):
     shuffle_options = fields.Boolean(load_default=True)
     review = fields.String(load_default="after-pass", validate=validate.OneOf(REVIEW_POLICIES))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def check_questions_source(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if not data.get("quiz") and not data.get("draw"):
             raise ValidationError("give a quiz file, bank draws, or both", "quiz")
@@ -245,10 +254,15 @@ class QuizFileSchema(Schema):
         fields.Nested(QuestionStubSchema), required=True, validate=validate.Length(min=1)
     )
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def check_unique_ids(self, data: dict[str, Any], **_kwargs: Any) -> None:
         seen: set[str] = set()
-        for question in data.get("questions", []):
+        duplicates: dict[int, dict[str, list[str]]] = {}
+        for index, question in enumerate(data.get("questions", [])):
+            if not isinstance(question, dict) or "id" not in question:
+                continue
             if question["id"] in seen:
-                raise ValidationError(f"question id {question['id']!r} is used twice", "questions")
+                duplicates[index] = {"id": [f"question id {question['id']!r} is used twice"]}
             seen.add(question["id"])
+        if duplicates:
+            raise ValidationError({"questions": duplicates})

@@ -9,6 +9,7 @@ schema to parse) and duplicate keys are an error instead of a silent overwrite.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,3 +131,15 @@ def _build(
         return loader.construct_object(node)
     except yaml.YAMLError as exc:
         raise YAMLProblem(f"invalid value: {_first_line(exc)}", *_mark(node, line_offset)) from exc
+
+
+def strings(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Every string in parsed YAML, with its key path."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings(value, (*path, index))

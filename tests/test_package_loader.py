@@ -1,0 +1,380 @@
+"""Loading one package: the values it becomes, and every problem at its file and line."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+import yaml
+
+from coursekit.packages.discovery import package_candidate
+from coursekit.packages.loader import check_bank, load_package
+from coursekit.packages.problems import PackageInvalid
+from coursekit.packages.sources import FolderFiles
+from tests.package_factory import LESSON, SVG, manifest, questions, write_bank, write_package
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def load(folder):
+    candidate = package_candidate(folder)
+    return load_package(candidate.files, candidate.shared)
+
+
+def problems_of(folder):
+    with pytest.raises(PackageInvalid) as info:
+        load(folder)
+    assert info.value.problems
+    return info.value.problems
+
+
+def line_of(text, needle, start=1):
+    """1-based number of the first line at or after ``start`` that contains ``needle``."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number >= start and needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in text")
+
+
+def manifest_text(**overrides):
+    return yaml.safe_dump(manifest("calf", **overrides), sort_keys=False)
+
+
+def with_manifest(tmp_path, text):
+    folder = write_package(tmp_path, manifest_text=text)
+    return folder, f"{package_candidate(folder).label}/module.yaml"
+
+
+def only(problems, path):
+    found = [problem for problem in problems if problem.path == path]
+    assert found, f"no problem in {path}: {problems}"
+    return found
+
+
+def test_valid_package_loads_as_frozen_values_in_manifest_order(tmp_path):
+    folder = write_package(tmp_path, lesson_minutes=25)
+    first = folder / "lessons" / "01-anatomy.md"
+    first.write_text(LESSON.format(title="Anatomy first", minutes=40, image="calf.svg"))
+    text = manifest_text(lessons=["lessons/02-needling.md", "lessons/01-anatomy.md"])
+    (folder / "module.yaml").write_text(text)
+    package = load(folder).package
+    assert [lesson.path for lesson in package.lessons] == [
+        "lessons/02-needling.md",
+        "lessons/01-anatomy.md",
+    ]
+    assert [(lesson.title, lesson.minutes) for lesson in package.lessons] == [
+        ("Lesson 2", 25),
+        ("Anatomy first", 40),
+    ]
+    assert package.minutes == 25 + 40
+    assert package.lesson("01-anatomy").title == "Anatomy first"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        package.title = "changed"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        package.lessons[0].body = "changed"
+    with pytest.raises(TypeError):
+        package.files["module.yaml"] = b"changed"
+
+
+def test_content_hash_is_stable_and_changes_with_one_lesson_byte(tmp_path):
+    folder = write_package(tmp_path)
+    first, second = load(folder).package.content_hash, load(folder).package.content_hash
+    assert first == second
+    lesson = folder / "lessons" / "02-needling.md"
+    data = bytearray(lesson.read_bytes())
+    data[-2] = ord("X") if data[-2] != ord("X") else ord("Y")
+    lesson.write_bytes(bytes(data))
+    assert load(folder).package.content_hash != first
+
+
+TITLE = "title: Module calf"
+CREDENTIALS = "  credentials: L.Ac."
+SUMMARY = "summary: 'Summary of calf: calf trigger points.'"
+SECOND_LESSON = "- lessons/02-needling.md"
+MANIFEST_MISTAKES = {
+    # name: (text replaced, replacement, marker where the problem is, words in its message)
+    "yaml-error": ("prerequisites: []", "prerequisites: a: b", ": b", "invalid YAML"),
+    "unknown-field": (TITLE, f"{TITLE}\ncolour: blue", "colour", "unknown field 'colour'"),
+    "unknown-nested-field": (CREDENTIALS, f"{CREDENTIALS}\n  website: x", "website", "authors[0]"),
+    "wrong-type": ("pass_mark: 75", "pass_mark: high", "high", "assessment.pass_mark"),
+    "duplicate-key": (TITLE, f"{TITLE}\ntitle: Again", "title: Again", "duplicate key 'title'"),
+    "alias": (SUMMARY, "summary: *a", "&a", "aliases"),
+    "dot-dot-lesson": (SECOND_LESSON, "- lessons/../../outside.md", "lessons/..", "lessons/.."),
+    "absolute-lesson": (SECOND_LESSON, "- /etc/passwd.md", "/etc", "under lessons/"),
+}
+
+
+@pytest.mark.parametrize("mistake", MANIFEST_MISTAKES.values(), ids=MANIFEST_MISTAKES.keys())
+def test_manifest_mistake_is_reported_at_its_line_and_column(tmp_path, mistake):
+    old, new, marker, words = mistake
+    text = manifest_text().replace(old, new)
+    text = text.replace(TITLE, "title: &a Module calf") if new == "summary: *a" else text
+    (tmp_path / "modules").mkdir()  # what lessons/../../ would reach, were it followed
+    (tmp_path / "modules" / "outside.md").write_text(LESSON.format(title="x", minutes=1, image="a"))
+    folder, path = with_manifest(tmp_path, text)
+    (problem,) = problems_of(folder)
+    line = line_of(text, marker)
+    column = text.splitlines()[line - 1].index(marker) + 1
+    assert (problem.path, problem.line, problem.column) == (path, line, column)
+    assert words in problem.message
+
+
+def test_unclosed_bracket_is_reported_where_the_parser_gives_up(tmp_path):
+    text = manifest_text().replace("prerequisites: []", "prerequisites: [unclosed")
+    folder, path = with_manifest(tmp_path, text)
+    (problem,) = problems_of(folder)
+    # The flow sequence runs on to the next key's colon: the line after the bracket.
+    assert (problem.path, problem.line) == (path, line_of(text, "[unclosed") + 1)
+    assert "invalid YAML" in problem.message
+
+
+def test_missing_manifest_is_reported(tmp_path):
+    folder = write_package(tmp_path)
+    (folder / "module.yaml").unlink()
+    (problem,) = problems_of(folder)
+    assert problem.path == f"{package_candidate(folder).label}/module.yaml"
+    assert "not found" in problem.message
+
+
+def test_missing_lesson_is_reported_at_the_manifest_line_listing_it(tmp_path):
+    folder, path = with_manifest(tmp_path, manifest_text())
+    (folder / "lessons" / "02-needling.md").unlink()
+    (problem,) = problems_of(folder)
+    text = (folder / "module.yaml").read_text()
+    assert (problem.path, problem.line) == (path, line_of(text, "- lessons/02-needling.md"))
+    assert "02-needling.md" in problem.message and "not found" in problem.message
+
+
+def test_lesson_without_front_matter_is_reported_at_its_first_line(tmp_path):
+    folder = write_package(tmp_path)
+    (folder / "lessons" / "01-anatomy.md").write_text("# Anatomy\n\nNo front matter.\n")
+    (problem,) = problems_of(folder)
+    label = package_candidate(folder).label
+    assert (problem.path, problem.line) == (f"{label}/lessons/01-anatomy.md", 1)
+    assert "front matter" in problem.message
+
+
+def test_missing_media_is_reported_at_the_lesson_line_of_the_image(tmp_path):
+    folder = write_package(tmp_path)
+    (folder / "media" / "calf.svg").unlink()
+    problems = problems_of(folder)
+    label = package_candidate(folder).label
+    for slug in ("01-anatomy", "02-needling"):
+        lesson = f"lessons/{slug}.md"
+        line = line_of((folder / lesson).read_text(), "](media:calf.svg")
+        (problem,) = only(problems, f"{label}/{lesson}")
+        assert (problem.line, problem.column) == (line, 1)
+        assert "media/calf.svg" in problem.message and "not found" in problem.message
+
+
+def test_media_reference_escaping_the_package_is_refused(tmp_path):
+    folder = write_package(tmp_path)
+    (tmp_path / "secret.svg").write_text(SVG)  # what ../../ would reach from modules/calf/media
+    lesson = folder / "lessons" / "01-anatomy.md"
+    lesson.write_text(lesson.read_text() + "\nSee ![x](media:../../secret.svg) too.\n")
+    label = package_candidate(folder).label
+    (problem,) = problems_of(folder)
+    assert problem.path == f"{label}/lessons/01-anatomy.md"
+    assert problem.line == line_of(lesson.read_text(), "media:../../secret.svg")
+    assert "not a plain relative path" in problem.message
+
+
+def test_lesson_that_is_a_symlink_is_refused_not_followed(tmp_path):
+    folder = write_package(tmp_path)
+    real = tmp_path / "real.md"
+    lesson = folder / "lessons" / "02-needling.md"
+    real.write_bytes(lesson.read_bytes())
+    lesson.unlink()
+    lesson.symlink_to(real)
+    (problem,) = problems_of(folder)
+    text = (folder / "module.yaml").read_text()
+    assert problem.line == line_of(text, "- lessons/02-needling.md")
+    assert "symbolic link" in problem.message
+
+
+def test_symlinked_folder_on_the_way_is_refused(tmp_path):
+    folder = write_package(tmp_path)
+    (folder / "lessons").rename(tmp_path / "real-lessons")
+    (folder / "lessons").symlink_to(tmp_path / "real-lessons", target_is_directory=True)
+    problems = problems_of(folder)
+    text = (folder / "module.yaml").read_text()
+    assert sorted(problem.line for problem in problems) == [
+        line_of(text, "- lessons/01-anatomy.md"),
+        line_of(text, "- lessons/02-needling.md"),
+    ]
+    assert all("symbolic link" in problem.message for problem in problems)
+
+
+def test_anchor_alone_is_refused_as_documented(tmp_path):
+    text = manifest_text().replace("title: Module calf", "title: &name Module calf")
+    folder, path = with_manifest(tmp_path, text)
+    (problem,) = problems_of(folder)
+    assert (problem.path, problem.line) == (path, line_of(text, "&name"))
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path):
+    rows = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    rows += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 12)]
+    folder, path = with_manifest(tmp_path, "\n".join(rows) + "\n")
+    started = time.perf_counter()
+    problems = problems_of(folder)
+    assert time.perf_counter() - started < 2
+    assert any(p.path == path and "anchors and aliases" in p.message for p in problems)
+
+
+def test_fewer_than_ten_post_test_questions(tmp_path):
+    folder, path = with_manifest(tmp_path, manifest_text())
+    post_test = {"title": "Post-test", "questions": questions(9)}
+    (folder / "quizzes" / "post-test.yaml").write_text(yaml.safe_dump(post_test))
+    (problem,) = problems_of(folder)
+    text = (folder / "module.yaml").read_text()
+    # The assessment mapping: its key line, or the first line of its block.
+    assert problem.path == path
+    assert problem.line in (line_of(text, "assessment:"), line_of(text, "assessment:") + 1)
+    assert "9 questions" in problem.message and "at least 10" in problem.message
+
+
+def bank_package(tmp_path, draw):
+    assessment = {"quiz": "quizzes/post-test.yaml", "draw": draw, "pass_mark": 75}
+    return with_manifest(tmp_path, manifest_text(assessment=assessment))
+
+
+def test_draw_from_a_missing_bank_is_reported_at_the_draw(tmp_path):
+    folder, path = bank_package(tmp_path, [{"bank": "nope", "count": 2}])
+    (problem,) = problems_of(folder)
+    text = (folder / "module.yaml").read_text()
+    assert (problem.path, problem.line) == (path, line_of(text, "- bank: nope"))
+    assert "'nope' not found" in problem.message
+
+
+def test_bank_with_too_few_tagged_questions_is_reported(tmp_path):
+    bank = questions(3, "t", tags=("soleus",)) + questions(5, "u", tags=("gastroc",))
+    write_bank(tmp_path, "calf-bank", 0)
+    (tmp_path / "quizzes" / "calf-bank.yaml").write_text(
+        yaml.safe_dump({"title": "Bank", "questions": bank})
+    )
+    draw = {"bank": "calf-bank", "count": 3, "tags": ["soleus"]}
+    folder, _path = bank_package(tmp_path, [draw])
+    assert load(folder).package.assessment.draw[0].count == 3
+    folder, path = bank_package(tmp_path, [{**draw, "count": 4}])
+    (problem,) = problems_of(folder)
+    text = (folder / "module.yaml").read_text()
+    assert (problem.path, problem.line) == (path, line_of(text, "- bank: calf-bank"))
+    assert "3 questions tagged soleus" in problem.message and "asks for 4" in problem.message
+
+
+NCCAOM = manifest("calf")["credits"][0]
+STATE = manifest("calf")["credits"][1]
+
+
+@pytest.mark.parametrize(
+    ("credit", "at", "words"),
+    [
+        ({k: v for k, v in NCCAOM.items() if k != "course_number"}, "- board: NCCAOM", "course"),
+        ({**NCCAOM, "hours": 2}, "hours: 2", "not hours"),
+        ({k: v for k, v in STATE.items() if k != "hours"}, "- board: CA", "hours"),
+        ({**NCCAOM, "approved_until": "2025-12-31"}, "approved_until:", "approved_from"),
+    ],
+    ids=["nccaom-no-course-number", "nccaom-hours", "state-no-hours", "approval-backwards"],
+)
+def test_credit_rules_are_reported_at_the_credit(tmp_path, credit, at, words):
+    folder, path = with_manifest(tmp_path, manifest_text(credits=[credit]))
+    (problem,) = problems_of(folder)
+    text = (folder / "module.yaml").read_text()
+    assert (problem.path, problem.line) == (path, line_of(text, at))
+    assert words in problem.message
+
+
+@pytest.mark.parametrize(
+    ("svg", "words"),
+    [
+        (SVG.replace("</svg>", "<script>alert(1)</script></svg>"), "<script>"),
+        (SVG.replace("<circle", '<circle onload="alert(1)"'), "event handlers"),
+        (SVG.replace("</svg>", '<a href="javascript:alert(1)"><text>x</text></a></svg>'), "script"),
+        ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]>' + SVG, "DOCTYPE"),
+    ],
+    ids=["script", "onload", "javascript-href", "doctype"],
+)
+def test_unsafe_svg_is_refused(tmp_path, svg, words):
+    folder = write_package(tmp_path)
+    (folder / "media" / "calf.svg").write_text(svg)
+    (problem,) = set(problems_of(folder))  # both lessons use it: see the test below
+    assert problem.path == f"{package_candidate(folder).label}/media/calf.svg"
+    assert words in problem.message
+
+
+def test_unsafe_media_used_by_two_lessons_is_reported_once(tmp_path):
+    folder = write_package(tmp_path)
+    (folder / "media" / "calf.svg").write_text(SVG.replace("<circle", '<circle onclick="x()"'))
+    problems = problems_of(folder)
+    assert len(problems) == len(set(problems)) == 1
+
+
+def test_png_name_with_other_content_is_refused(tmp_path):
+    folder = write_package(tmp_path)
+    lesson = folder / "lessons" / "01-anatomy.md"
+    lesson.write_text(lesson.read_text() + "\n![photo](media:photo.png)\n")
+    (folder / "media" / "photo.png").write_bytes(PNG)
+    assert "media/photo.png" in load(folder).package.files
+    (folder / "media" / "photo.png").write_text(SVG)
+    (problem,) = problems_of(folder)
+    assert problem.path == f"{package_candidate(folder).label}/media/photo.png"
+    assert "image/png" in problem.message
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    text = manifest_text(version="one", delivery="by-post") + "colour: blue\n"
+    text = text.replace("pass_mark: 75", "pass_mark: high")
+    folder, path = with_manifest(tmp_path, text)
+    (folder / "lessons" / "01-anatomy.md").write_text("no front matter\n")
+    problems = problems_of(folder)
+    in_manifest = {p.line for p in problems if p.path == path}
+    expected = {line_of(text, n) for n in ("version:", "delivery:", "colour:", "pass_mark:")}
+    assert expected <= in_manifest
+    assert any(p.path.endswith("lessons/01-anatomy.md") for p in problems)
+
+
+def test_shared_bank_and_media_are_found_beside_the_modules_folder(tmp_path):
+    draw = [{"bank": "shared-bank", "count": 5}]
+    assessment = {"quiz": "quizzes/post-test.yaml", "draw": draw, "pass_mark": 75}
+    folder = write_package(tmp_path, assessment=assessment)
+    write_bank(tmp_path, "shared-bank", 5)
+    (tmp_path / "media").mkdir()
+    (folder / "media" / "calf.svg").rename(tmp_path / "media" / "calf.svg")
+    package = load(folder).package
+    assert (
+        package.files["quizzes/shared-bank.yaml"]
+        == write_bank(tmp_path, "shared-bank", 5).read_bytes()
+    )
+    assert package.files["media/calf.svg"] == SVG.encode()
+    assert package.media_names() == ("media/calf.svg",)
+
+
+def test_package_files_win_over_shared_ones(tmp_path):
+    draw = [{"bank": "calf-bank", "count": 6}]
+    assessment = {"quiz": "quizzes/post-test.yaml", "draw": draw, "pass_mark": 75}
+    folder = write_package(tmp_path, assessment=assessment)
+    write_bank(tmp_path, "calf-bank", 2)  # too small: used, the draw would fail
+    local_bank = yaml.safe_dump({"title": "Local", "questions": questions(6, "loc")})
+    (folder / "quizzes" / "calf-bank.yaml").write_text(local_bank)
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "calf.svg").write_text("<not svg")  # invalid: used, it would fail
+    package = load(folder).package
+    assert package.files["quizzes/calf-bank.yaml"] == local_bank.encode()
+    assert package.files["media/calf.svg"] == SVG.encode()
+
+
+def test_check_bank_reports_a_broken_shared_bank_with_its_line(tmp_path):
+    good = write_bank(tmp_path, "good", 3)
+    files = FolderFiles(tmp_path, "library")
+    assert check_bank(files, "quizzes/good.yaml") == []
+    text = good.read_text().replace("  type: single", "  kind: single", 1)
+    (tmp_path / "quizzes" / "bad.yaml").write_text(text)
+    problems = check_bank(files, "quizzes/bad.yaml")
+    assert problems and all(p.path == "library/quizzes/bad.yaml" for p in problems)
+    assert line_of(text, "- id: good1") in {p.line for p in problems}  # it has no type
+    (tmp_path / "quizzes" / "yaml.yaml").write_text("title: Bank\nquestions: [\n  - id: a\n")
+    (problem,) = check_bank(files, "quizzes/yaml.yaml")
+    assert problem.path == "library/quizzes/yaml.yaml" and problem.line >= 2
+    assert "invalid YAML" in problem.message
