@@ -80,9 +80,7 @@ def mail_outbox() -> list[EmailMessage]:
 
 
 @pytest.fixture
-def make_app(
-    database_url: str, mail_outbox: list[EmailMessage]
-) -> Iterator[Callable[..., Flask]]:
+def make_app(database_url: str, mail_outbox: list[EmailMessage]) -> Iterator[Callable[..., Flask]]:
     """Build standalone apps on the clean test database with extra settings; rows are
     wiped after the test."""
     apps: list[Flask] = []
