@@ -11,7 +11,7 @@ from coursekit.catalog.queries import completed_modules, enrolments_by_module, t
 from coursekit.db import utcnow
 from coursekit.errors import ValidationFailed
 from coursekit.packages.models import ModuleVersion, VersionStatus
-from coursekit.packages.queries import package_for
+from coursekit.packages.queries import current_versions, package_for
 
 
 def enrol(
@@ -38,7 +38,7 @@ def enrol(
     prerequisites = package_for(version).prerequisites
     missing = sorted(set(prerequisites) - completed_modules(learner, prerequisites))
     if missing:
-        names = titles(missing)
+        names = titles(missing, current_versions())
         listed = "; ".join(names.get(module_id, module_id) for module_id in missing)
         raise ValidationFailed({"": [f"Complete these modules first: {listed}."]})
     enrolment = Enrolment(

@@ -99,14 +99,17 @@ def catalogue(account: User | None, filters: Filters) -> tuple[list[CatalogueEnt
     return entries, facets
 
 
-def module_entry(account: User | None, module_id: str) -> CatalogueEntry | None:
+def module_entry(
+    account: User | None, module_id: str, current: dict[str, ModuleVersion] | None = None
+) -> CatalogueEntry | None:
     """The module as this learner sees it: the version they enrolled in, or else the
-    current one. None when no version is published."""
+    current one (``current`` if the caller has it, see ``current_versions``). None when
+    there is none."""
     enrolment = enrolments_by_module(account).get(module_id)
     if enrolment is not None:
         version = enrolment.module_version
     else:
-        version = current_versions().get(module_id)
+        version = (current_versions() if current is None else current).get(module_id)
         if version is None:
             return None
     return CatalogueEntry(version, package_for(version), enrolment)
@@ -126,7 +129,6 @@ def completed_modules(account: User | None, module_ids: Iterable[str]) -> set[st
     )
 
 
-def titles(module_ids: Iterable[str]) -> dict[str, str]:
-    """Titles of modules by id, from their newest published version (for prerequisites)."""
-    current = current_versions()
+def titles(module_ids: Iterable[str], current: dict[str, ModuleVersion]) -> dict[str, str]:
+    """Titles of modules by id, from their current versions (for prerequisites)."""
     return {module_id: current[module_id].title for module_id in module_ids if module_id in current}

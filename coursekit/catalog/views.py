@@ -33,17 +33,18 @@ def catalogue() -> Page:
 
 def _module_page(module_id: str, form: EnrolForm | None = None, status: int = 200) -> Page:
     account = current_account()
-    entry = queries.module_entry(account, module_id)
+    current = current_versions()
+    entry = queries.module_entry(account, module_id, current)
     if entry is None:
         abort(404)
     package = entry.package
     completed = queries.completed_modules(account, package.prerequisites)
-    newest = current_versions().get(module_id)
+    newest = current.get(module_id)
     return render_template(
         "coursekit/catalog/module.html",
         entry=entry,
         package=package,
-        prerequisite_titles=queries.titles(package.prerequisites),
+        prerequisite_titles=queries.titles(package.prerequisites, current),
         completed=completed,
         progress=lesson_progress(entry.enrolment, package) if entry.enrolment else None,
         newer_version=newest if newest and newest.id != entry.version.id else None,
