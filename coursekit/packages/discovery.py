@@ -3,7 +3,6 @@ and checking what only the whole set can show: duplicate ids and prerequisites."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -43,10 +42,11 @@ class LoadReport:
 
 def display_path(path: Path) -> str:
     """A path as a person would type it: relative to the working folder when inside it."""
+    absolute = path.absolute()
     try:
-        return os.path.relpath(path) if path.is_absolute() else path.as_posix()
+        return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return path.as_posix()
+        return absolute.as_posix()
 
 
 def package_candidate(folder: Path, limits: Limits = DEFAULT_LIMITS) -> Candidate:

@@ -18,7 +18,7 @@ from marshmallow import Schema, ValidationError
 from coursekit.packages import markdown, schemas, values
 from coursekit.packages.media import MediaProblem, check_media
 from coursekit.packages.problems import PackageInvalid, Problem, schema_problems
-from coursekit.packages.sources import PackageFiles, UnsafeName, check_name
+from coursekit.packages.sources import PackageFiles, UnsafeName, check_name, file_path
 from coursekit.packages.yamlpos import (
     KeyPath,
     PositionedDocument,
@@ -45,7 +45,7 @@ class LoadedPackage:
 
     @property
     def manifest_path(self) -> str:
-        return f"{self.label}/{MANIFEST}"
+        return file_path(self.label, MANIFEST)
 
     def problem(self, key_path: KeyPath, message: str) -> Problem:
         """A problem about the manifest value at ``key_path``."""
@@ -94,7 +94,7 @@ class _Loader:
                 self.problem(*at, str(exc))
                 return None
             self.used[name] = data
-            return data, f"{source.label}/{name}"
+            return data, file_path(source.label, name)
         where = " (looked in the package and the shared library)" if len(sources) > 1 else ""
         self.problem(*at, f"file {name!r} not found{where}")
         return None
@@ -124,7 +124,7 @@ class _Loader:
     # -- the package -------------------------------------------------------------------
 
     def load(self) -> LoadedPackage:
-        manifest_path = f"{self.files.label}/{MANIFEST}"
+        manifest_path = file_path(self.files.label, MANIFEST)
         raw = self.read(MANIFEST, at=(manifest_path, None))
         if raw is None:
             raise PackageInvalid(self.problems)
@@ -337,7 +337,7 @@ def check_bank(files: PackageFiles, name: str) -> list[Problem]:
     """Problems in one shared bank file (``quizzes/NAME.yaml``; GIFT banks are read as
     text here and parsed by the assessment package)."""
     loader = _Loader(files, None)
-    raw = loader.read(name, at=(f"{files.label}/{name}", None))
+    raw = loader.read(name, at=(file_path(files.label, name), None))
     if raw is not None and name.endswith(".yaml"):
         loader.parse(raw[0], raw[1], schemas.QuizFileSchema())
     elif raw is not None:

@@ -29,6 +29,11 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+def file_path(label: str, name: str) -> str:
+    """How problems name file ``name`` of the source labelled ``label``."""
+    return name if label in ("", ".") else f"{label}/{name}"
+
+
 class UnsafeName(ValueError):
     """A file name that would escape the package or is not a plain relative path."""
 
@@ -120,7 +125,7 @@ class ZipFiles:
             for entry in entries:
                 problem = self._entry_problem(entry)
                 if problem:
-                    problems.append(Problem(f"{label}/{entry.filename}", 0, 0, problem))
+                    problems.append(Problem(file_path(label, entry.filename), 0, 0, problem))
                     continue
                 with archive.open(entry) as handle:
                     content = handle.read(budget + 1)
