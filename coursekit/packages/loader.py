@@ -33,6 +33,11 @@ MIN_POST_TEST_QUESTIONS = 10
 
 Position = tuple[int, int]
 
+# Schemas hold no per-load state, and building one costs more than most loads: make each once.
+_MANIFEST_SCHEMA = schemas.ManifestSchema()
+_LESSON_SCHEMA = schemas.LessonFrontMatterSchema()
+_QUIZ_SCHEMA = schemas.QuizFileSchema()
+
 
 @dataclass(frozen=True)
 class LoadedPackage:
@@ -128,7 +133,7 @@ class _Loader:
         raw = self.read(MANIFEST, at=(manifest_path, None))
         if raw is None:
             raise PackageInvalid(self.problems)
-        parsed = self.parse(raw[0], manifest_path, schemas.ManifestSchema())
+        parsed = self.parse(raw[0], manifest_path, _MANIFEST_SCHEMA)
         if parsed is None:
             raise PackageInvalid(self.problems)
         manifest, document = parsed
@@ -182,7 +187,7 @@ class _Loader:
             self.problem(path, (1, 1), "a lesson starts with front matter between two --- lines")
             return None
         front, body = text[4 : end + 1], text[end + 5 :]
-        parsed = self.parse(front.encode(), path, schemas.LessonFrontMatterSchema(), line_offset=1)
+        parsed = self.parse(front.encode(), path, _LESSON_SCHEMA, line_offset=1)
         body_offset = front.count("\n") + 2
         for media_name, line in markdown.media_references(body):
             self.load_media(media_name, (path, (line + body_offset, 1)))
@@ -215,7 +220,7 @@ class _Loader:
         raw = self.read(name, at=at, shared=shared)
         if raw is None:
             return []
-        parsed = self.parse(raw[0], raw[1], schemas.QuizFileSchema())
+        parsed = self.parse(raw[0], raw[1], _QUIZ_SCHEMA)
         if parsed is None:
             return []
         data, document = parsed
@@ -339,7 +344,7 @@ def check_bank(files: PackageFiles, name: str) -> list[Problem]:
     loader = _Loader(files, None)
     raw = loader.read(name, at=(file_path(files.label, name), None))
     if raw is not None and name.endswith(".yaml"):
-        loader.parse(raw[0], raw[1], schemas.QuizFileSchema())
+        loader.parse(raw[0], raw[1], _QUIZ_SCHEMA)
     elif raw is not None:
         loader.check_text(*raw)
     return loader.problems

@@ -1,0 +1,147 @@
+"""Benchmark: loading 200 module packages, and the catalogue and lesson pages over them.
+
+Run: python bench/bench_packages.py [--packages 200] [--requests 300]
+Generates packages (two lessons with a figure and a callout, a 10-question post-test)
+in a temporary folder, then prints: a cold load of all of them from disk, publishing
+them (packing each into the database), loading one back from its stored archive, the
+catalogue, module and lesson pages with every package cached, and rendering one lesson's
+Markdown uncached against the cached page. Medians of wall time on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from coursekit import create_app, db
+from coursekit.accounts import operations
+from coursekit.packages import markdown
+from coursekit.packages.archive import load_zip
+from coursekit.packages.library import Library
+from coursekit.packages.models import ModuleVersion
+from coursekit.packages.sources import Limits
+from tests.package_factory import write_package
+
+PASSWORD = "benchmark passphrase 2026"
+
+
+def timed(action, repeat: int = 1) -> float:
+    """Median milliseconds of ``repeat`` runs of ``action``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def page_times(app, client, url: str, requests: int) -> tuple[float, float, int]:
+    from sqlalchemy import event
+
+    engine = app.extensions["coursekit"].db.engine
+    statements: list[str] = []
+
+    def count(_c, _cur, statement, *_args) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+            statements.append(statement)
+
+    assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    event.listen(engine, "before_cursor_execute", count)
+    client.get(url)
+    event.remove(engine, "before_cursor_execute", count)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(statements)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--packages", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp())
+    for number in range(args.packages):
+        write_package(root, f"module-{number:03d}")
+    modules = root / "modules"
+
+    cold = timed(lambda: Library([modules], Limits()).scan(), repeat=3)
+    print(
+        f"cold load of {args.packages} packages from disk: {cold:.0f} ms "
+        f"({cold / args.packages:.2f} ms per package)"
+    )
+
+    settings = {
+        "COURSEKIT_DATABASE_URL": f"sqlite:///{root / 'bench.sqlite3'}",
+        "COURSEKIT_SECRET_KEY": "bench",
+        "COURSEKIT_MODULES_PATH": str(modules),
+        "COURSEKIT_LOGIN_LIMIT_PER_IP": "100000 per minute",
+        "COURSEKIT_LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
+    }
+    start = time.perf_counter()
+    app = create_app(settings)
+    publish = (time.perf_counter() - start) * 1000
+    print(f"first start: migrate, load and publish {args.packages} packages: {publish:.0f} ms")
+    restart = timed(lambda: create_app(settings), repeat=3)
+    print(f"later start (load, nothing new to publish): {restart:.0f} ms")
+
+    with app.app_context():
+        version = db.session.query(ModuleVersion).first()
+        archive = db.session.query(ModuleVersion.archive).filter_by(id=version.id).scalar()
+        operations.register_user(
+            email="learner@example.org", password=PASSWORD, first_name="L", last_name="Learner"
+        )
+        db.session.commit()
+    from_archive = timed(lambda: load_zip(archive, "bench"), repeat=20)
+    print(f"load one package from its stored archive (a cache miss): {from_archive:.2f} ms")
+
+    client = app.test_client()
+    token = client.get("/login").text.split('name="csrf_token" type="hidden" value="')[1]
+    client.post(
+        "/login",
+        data={
+            "csrf_token": token.split('"')[0],
+            "email": "learner@example.org",
+            "password": PASSWORD,
+        },
+    )
+    page = client.get("/modules/module-000").text
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/modules/module-000/enrol", data={"csrf_token": token, "accept": "y"})
+
+    print()
+    print("| page (signed-in learner, 200 modules cached) | median ms | p95 ms | queries |")
+    print("|---|---:|---:|---:|")
+    for label, url in (
+        ("catalogue", "/modules"),
+        ("catalogue, filtered by muscle", "/modules?muscle=soleus&q=module-1"),
+        ("module page", "/modules/module-000"),
+        ("lesson page", "/modules/module-000/lessons/01-anatomy"),
+    ):
+        median, p95, queries = page_times(app, client, url, args.requests)
+        print(f"| {label} | {median:.2f} | {p95:.2f} | {queries} |")
+
+    library = app.extensions["coursekit"].library
+    package = library.get(version.content_hash)
+    lesson = package.lessons[0]
+    uncached = timed(lambda: markdown.render(lesson.body, lambda name: f"/m/{name}"), 200)
+    cached = timed(lambda: library.lesson_html(package, lesson, lambda name: f"/m/{name}"), 200)
+    print()
+    print(
+        f"lesson Markdown render + sanitise: {uncached:.3f} ms uncached, "
+        f"{cached:.4f} ms from the cache"
+    )
+
+
+if __name__ == "__main__":
+    main()
