@@ -107,6 +107,10 @@ def load_candidates(
             report.add_problems(candidate.label, exc.problems)
     _refuse(report, _duplicate_ids(report.loaded))
     _refuse(report, _prerequisite_problems(report.loaded, set(known_ids)))
+    # A module whose prerequisite was just refused cannot be taken either; repeat until
+    # nothing changes (a chain of dependents).
+    while refused := _prerequisite_problems(report.loaded, set(known_ids)):
+        _refuse(report, refused)
     return report
 
 
@@ -138,7 +142,7 @@ def _prerequisite_problems(
     for item in loaded:
         for index, prerequisite in enumerate(item.package.prerequisites):
             if prerequisite not in by_id and prerequisite not in known_ids:
-                message = f"prerequisite {prerequisite!r} is not a known module"
+                message = f"prerequisite {prerequisite!r} is not a known, valid module"
                 problems.setdefault(item.label, []).append(
                     item.problem(("prerequisites", index), message)
                 )

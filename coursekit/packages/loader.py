@@ -205,6 +205,8 @@ class _Loader:
         )
 
     def load_media(self, name: str, at: tuple[str, Position]) -> None:
+        if f"media/{name}" in self.used:
+            return  # checked already, for another lesson or question
         raw = self.read(f"media/{name}", at=at, shared=True)
         if raw is not None:
             try:

@@ -85,14 +85,18 @@ _PARSER = make_parser()
 
 
 def _walk(tokens: list[Token]) -> Iterator[tuple[Token, int]]:
-    """Every token with the 0-based source line of the block it is in."""
+    """Every token with its 0-based source line: its block's first line, plus the line
+    breaks before it within a paragraph."""
     line = 0
     for token in tokens:
         if token.map:
             line = token.map[0]
         yield token, line
+        breaks = 0
         for child in token.children or []:
-            yield child, line
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            yield child, line + breaks
 
 
 def media_references(body: str) -> list[tuple[str, int]]:

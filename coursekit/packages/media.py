@@ -24,7 +24,9 @@ _SIGNATURES = {
     "image/gif": (b"GIF87a", b"GIF89a"),
 }
 _FORBIDDEN_SVG_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object"}
-_SCRIPT_URL = re.compile(r"^\s*(?:javascript|vbscript|data:text/html)", re.IGNORECASE)
+_SCRIPT_URL = re.compile(r"javascript:|vbscript:|data:text/html", re.IGNORECASE)
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20]")
+"""Browsers drop tabs, newlines and other controls inside a URL: ``java\tscript:`` works."""
 
 
 class MediaProblem(ValueError):
@@ -70,7 +72,9 @@ def _check_svg(data: bytes) -> None:
             attribute_name = _local(attribute)
             if attribute_name.startswith("on"):
                 raise MediaProblem(f"SVG must not contain event handlers ({attribute_name}=)")
-            if attribute_name == "href" and _SCRIPT_URL.match(value):
+            # Any attribute, not only href: <set to="javascript:..."> and <animate values=...>
+            # can write a link's target too.
+            if _SCRIPT_URL.search(_IGNORED_IN_URLS.sub("", value)):
                 raise MediaProblem("SVG must not link to script (javascript: URLs)")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -27,6 +28,9 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+# What reading a damaged, encrypted or exotic zip entry can raise.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError)
 
 
 def file_path(label: str, name: str) -> str:
@@ -127,8 +131,13 @@ class ZipFiles:
                 if problem:
                     problems.append(Problem(file_path(label, entry.filename), 0, 0, problem))
                     continue
-                with archive.open(entry) as handle:
-                    content = handle.read(budget + 1)
+                try:
+                    with archive.open(entry) as handle:
+                        content = handle.read(budget + 1)
+                except _UNREADABLE as exc:
+                    message = f"cannot be read from the zip ({exc})"
+                    problems.append(Problem(file_path(label, entry.filename), 0, 0, message))
+                    continue
                 budget -= len(content)
                 if budget < 0:
                     raise PackageInvalid(
