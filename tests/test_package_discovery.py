@@ -90,7 +90,7 @@ def test_unknown_prerequisite_is_reported_at_its_line(tmp_path):
     (problem,) = report.problems[label(needs)]
     text = (needs / "module.yaml").read_text()
     assert (problem.path, problem.line) == (f"{label(needs)}/module.yaml", line_of(text, "- ghost"))
-    assert "'ghost'" in problem.message and "not a known module" in problem.message
+    assert "'ghost'" in problem.message and "not a known, valid module" in problem.message
 
 
 def test_prerequisite_known_only_from_earlier_publication_is_accepted(tmp_path):
