@@ -73,7 +73,7 @@ def _figures(state: object) -> None:
 
 def make_parser() -> MarkdownIt:
     """The lesson Markdown parser (no raw HTML)."""
-    parser = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    parser = MarkdownIt("commonmark", {"html": False})
     parser.enable(["table", "strikethrough"])
     for kind in CALLOUTS:
         container_plugin(parser, kind, render=_callout_renderer(kind))
