@@ -204,3 +204,29 @@ def test_instructors_see_lesson_links_without_enrolling(app, client):
     login(client, "teacher@example.org")
     page = client.get("/modules/calf").text
     assert 'href="/modules/calf/lessons/01-anatomy"' in page
+
+
+def test_a_broken_package_is_logged_and_the_others_still_serve(make_app, tmp_path, caplog):
+    write_package(tmp_path, "good", title="Good module")
+    broken = write_package(tmp_path, "broken", title="Broken module")
+    (broken / "module.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    app = make_app(
+        COURSEKIT_MODULES_PATH=str(tmp_path / "modules"), COURSEKIT_PUBLISH_ON_START=True
+    )
+    assert titles_on(app.test_client().get("/modules").text) == ["Good module"]
+    assert "modules/broken/module.yaml:3:1: invalid YAML" in caplog.text.replace(
+        str(tmp_path) + "/", ""
+    )
+
+
+def test_debug_server_publishes_packages_changed_on_disk(make_app, tmp_path):
+    write_package(tmp_path, "calf", title="Calf")
+    app = make_app(
+        COURSEKIT_MODULES_PATH=str(tmp_path / "modules"), COURSEKIT_PUBLISH_ON_START=True
+    )
+    app.debug = True
+    client = app.test_client()
+    assert titles_on(client.get("/modules").text) == ["Calf"]
+    write_package(tmp_path, "calf", title="Calf, revised", version="1.1.0")
+    write_package(tmp_path, "shin", title="Shin")
+    assert titles_on(client.get("/modules").text) == ["Calf, revised", "Shin"]
