@@ -7,8 +7,11 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask, abort, request
 from flask_login import LoginManager, UserMixin, login_user
+from sqlalchemy import delete
 
 from coursekit import CourseKit
+from coursekit.models import Base
+from tests.package_factory import write_package
 
 
 class HostUser(UserMixin):
@@ -116,3 +119,26 @@ def test_registering_twice_on_one_app_is_an_error(apps):
     _, host = apps
     with pytest.raises(RuntimeError, match="already registered"):
         CourseKit(host)
+
+
+def test_a_host_app_publishes_with_the_cli_and_serves_the_catalogue_under_its_prefix(
+    database_url, tmp_path
+):
+    write_package(tmp_path, "calf", title="Calf and heel pain")
+    host = make_host_app(database_url, with_coursekit=False)
+    host.config["COURSEKIT_MODULES_PATH"] = str(tmp_path / "modules")
+    CourseKit().init_app(host, url_prefix="/ce")
+    engine = host.extensions["coursekit"].db.engine
+    try:
+        assert "0 modules" in host.test_client().get("/ce/modules").text  # nothing published
+        result = host.test_cli_runner().invoke(args=["coursekit", "modules", "reload"])
+        assert result.exit_code == 0, result.output
+        client = host.test_client()
+        catalogue = client.get("/ce/modules").text
+        assert '<a href="/ce/modules/calf">Calf and heel pain</a>' in catalogue
+        assert client.get("/ce/modules/calf").status_code == 200
+    finally:
+        with engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(delete(table))
+        engine.dispose()
