@@ -19,12 +19,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coursekit import migrate
 from coursekit.blueprint import add_security_headers, template_context
-from coursekit.cli.modules import publish_packages
 from coursekit.config import DEFAULTS, settings_from_environ
 from coursekit.errors import render_error
 from coursekit.extension import CourseKit
-
-log = logging.getLogger(__name__)
+from coursekit.packages.publishing import publish_packages
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

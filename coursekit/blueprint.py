@@ -22,9 +22,9 @@ from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
 from coursekit.admin import views as admin_views
 from coursekit.catalog import views as catalog_views
-from coursekit.cli.modules import publish_packages
 from coursekit.errors import render_error
 from coursekit.lessons import views as lesson_views
+from coursekit.packages.publishing import publish_packages
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import AppGroup, ScriptInfo, pass_script_info
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from coursekit import db
 from coursekit.packages import archive, operations, queries
@@ -24,28 +21,6 @@ from coursekit.packages.discovery import (
 from coursekit.packages.loader import MANIFEST, check_bank, load_package
 from coursekit.packages.problems import PackageInvalid
 from coursekit.packages.sources import FolderFiles, Limits
-
-log = logging.getLogger(__name__)
-
-
-def publish_packages(app: Flask) -> None:
-    """Load the module packages and publish new versions, as ``coursekit modules reload``
-    does. Problems are logged; they never stop the app (the other packages still load)."""
-    with app.app_context():
-        try:
-            report = operations.scan_and_publish()
-            db.session.commit()
-        except (OperationalError, ProgrammingError):
-            log.warning("module packages not published: run `coursekit db upgrade` first")
-            return
-        except IntegrityError:
-            # Another process published the same versions at the same moment.
-            db.session.rollback()
-            return
-        for problems in report.problems.values():
-            for problem in problems:
-                log.warning("%s", problem)
-
 
 modules_group = AppGroup("modules", help="Module packages: list and reload.")
 

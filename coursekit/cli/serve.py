@@ -6,7 +6,7 @@ import click
 from flask.cli import ScriptInfo, pass_script_info
 from werkzeug.serving import run_simple
 
-from coursekit.cli.modules import publish_packages
+from coursekit.packages.publishing import publish_packages
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
