@@ -138,3 +138,12 @@ def test_modules_reload_publishes_and_list_shows_status(content, database_url, m
     assert reloaded.exit_code == 1
     assert "published versions never change: bump the version, e.g. to 1.0.1" in reloaded.output
     assert re.search(r"^calf +1\.0\.0 +changed ", run("modules", "list").output, re.M)
+
+
+def test_validating_one_package_knows_its_siblings_as_prerequisites(content):
+    write_package(content, "needs-calf", prerequisites=["calf"])
+    write_package(content, "needs-ghost", prerequisites=["ghost"])
+    assert run("validate", "modules/needs-calf").exit_code == 0
+    result = run("validate", "modules/needs-ghost")
+    assert result.exit_code == 1
+    assert "prerequisite 'ghost' is not a known, valid module" in result.output

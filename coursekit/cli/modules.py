@@ -111,16 +111,23 @@ def _explicit_candidates(
 
 
 def _sibling_ids(candidates: list[Candidate]) -> set[str]:
-    """Ids of the packages beside the ones being checked, so a prerequisite on a module
-    in the same modules folder counts as known."""
+    """Ids of the valid packages beside the ones being checked (not being checked
+    themselves), so a prerequisite on a module in the same modules folder counts as known.
+    Each folder of packages is read once, whatever the number of candidates in it."""
+    checked = {
+        candidate.files.root.resolve()
+        for candidate in candidates
+        if isinstance(candidate.files, FolderFiles)
+    }
     ids: set[str] = set()
-    for candidate in candidates:
-        if isinstance(candidate.files, FolderFiles):
-            for sibling in folder_candidates(candidate.files.root.parent):
-                try:
-                    ids.add(load_package(sibling.files, sibling.shared).package.id)
-                except PackageInvalid:
-                    continue
+    for parent in {root.parent for root in checked}:
+        for sibling in folder_candidates(parent):
+            if sibling.files.root.resolve() in checked:  # type: ignore[attr-defined]
+                continue
+            try:
+                ids.add(load_package(sibling.files, sibling.shared).package.id)
+            except PackageInvalid:
+                continue
     return ids
 
 
