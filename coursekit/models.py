@@ -1,6 +1,9 @@
 """Every model, imported once so ``Base.metadata`` knows all tables (for Alembic)."""
 
-from coursekit.accounts.models import StateLicence, User, UserRole
+from coursekit.accounts.models import ModuleAssignment, StateLicence, User, UserRole
+from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
+from coursekit.assessment.evaluations.models import EvaluationResponse
+from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
 from coursekit.catalog.models import Enrolment
 from coursekit.db import Base
 from coursekit.lessons.models import LessonEvent
@@ -8,12 +11,19 @@ from coursekit.packages.models import ModuleVersion
 from coursekit.progress.models import Completion
 
 __all__ = [
+    "Attempt",
+    "AttemptAnswer",
+    "AttemptGrade",
     "Base",
     "Completion",
     "Enrolment",
+    "EvaluationResponse",
     "LessonEvent",
+    "ModuleAssignment",
     "ModuleVersion",
     "StateLicence",
     "User",
     "UserRole",
+    "WorksheetReview",
+    "WorksheetSubmission",
 ]

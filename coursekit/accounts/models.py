@@ -143,3 +143,14 @@ class StateLicence(Base):
     removed_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class ModuleAssignment(Base):
+    """An instructor assigned to a module (every version of it): they review its
+    worksheets and read its results. Administrators act on every module."""
+
+    __tablename__ = "coursekit_module_assignment"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("coursekit_user.id"), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -176,7 +176,9 @@ class AssessmentSchema(Schema):
     time_limit_minutes = fields.Integer(load_default=None, validate=validate.Range(min=1))
     shuffle_questions = fields.Boolean(load_default=True)
     shuffle_options = fields.Boolean(load_default=True)
+    retry_wait_minutes = fields.Integer(load_default=0, validate=validate.Range(min=0, max=43200))
     review = fields.String(load_default="after-pass", validate=validate.OneOf(REVIEW_POLICIES))
+    show_which_wrong = fields.Boolean(load_default=True)
 
     @validates_schema(skip_on_field_errors=False)
     def check_questions_source(self, data: dict[str, Any], **_kwargs: Any) -> None:

@@ -64,7 +64,9 @@ class Assessment:
     time_limit_minutes: int | None = None
     shuffle_questions: bool = True
     shuffle_options: bool = True
+    retry_wait_minutes: int = 0
     review: str = "after-pass"
+    show_which_wrong: bool = True
 
 
 @dataclass(frozen=True)
