@@ -1,4 +1,5 @@
-"""Choice questions: ``single`` (one correct option) and ``multiple`` (all that apply)."""
+"""Choice questions: ``single`` (one correct option), ``multiple`` (all that apply) and
+``true_false``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from coursekit.assessment.types.base import (
     Score,
     shuffled,
 )
+from coursekit.assessment.types.common import StrictBoolean, position
+
+_CHOOSE = "choose one of the options"
 
 
 class OptionSchema(Schema):
@@ -59,7 +63,7 @@ class Single(QuestionType):
 
     def parse(self, question: Question, arrangement: Arrangement, raw: Any) -> Any:
         order = _order(arrangement, question["options"])
-        return order[_position(raw, len(order))]
+        return order[position(raw, len(order), _CHOOSE)]
 
     def display(self, question: Question, arrangement: Arrangement, response: Any) -> Any:
         return _order(arrangement, question["options"]).index(response)
@@ -103,7 +107,7 @@ class Multiple(Single):
         if not isinstance(raw, list):
             raise InvalidResponse("choose options from the list")
         order = _order(arrangement, question["options"])
-        return sorted({order[_position(item, len(order))] for item in raw})
+        return sorted({order[position(item, len(order), _CHOOSE)] for item in raw})
 
     def display(self, question: Question, arrangement: Arrangement, response: Any) -> Any:
         order = _order(arrangement, question["options"])
@@ -124,12 +128,36 @@ def _order(arrangement: Arrangement, options: list[Any]) -> list[int]:
     return arrangement if arrangement is not None else list(range(len(options)))
 
 
-def _position(raw: Any, count: int) -> int:
-    """A displayed position, from a form's text or JSON's number."""
-    try:
-        position = int(raw)
-    except (TypeError, ValueError):
-        raise InvalidResponse("choose one of the options") from None
-    if isinstance(raw, bool) or not 0 <= position < count or str(raw).strip() != str(position):
-        raise InvalidResponse("choose one of the options")
-    return position
+class TrueFalseSchema(GradedFields):
+    answer = StrictBoolean(required=True)
+    feedback_true = fields.String(load_default="", validate=validate.Length(max=5000))
+    feedback_false = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class TrueFalse(QuestionType):
+    """A statement the learner judges true or false.
+
+    The response is a boolean: JSON's ``true``/``false``, or the form's ``"true"``/``"false"``.
+    """
+
+    name = "true_false"
+    schema = TrueFalseSchema()
+
+    def parse(self, question: Question, arrangement: Arrangement, raw: Any) -> Any:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw in ("true", "false"):
+            return raw == "true"
+        raise InvalidResponse("choose true or false")
+
+    def grade(self, question: Question, response: Any) -> Score:
+        points = question["points"]
+        return Score(points if response is question["answer"] else 0.0, points)
+
+    def key(self, question: Question, arrangement: Arrangement) -> dict[str, Any]:
+        return {
+            **super().key(question, arrangement),
+            "answer": question["answer"],
+            "feedback_true": question["feedback_true"],
+            "feedback_false": question["feedback_false"],
+        }
