@@ -170,6 +170,13 @@ SETTINGS: tuple[Setting, ...] = (
         "wording NCCAOM currently requires.",
     ),
     Setting(
+        "COURSEKIT_EVALUATION_FORM",
+        None,
+        "Path of a YAML file with the provider's own course evaluation form (format in "
+        "`docs/assessment.md`); read when the app starts, which refuses to start if the "
+        "file has problems. Unset: the standard CE evaluation form.",
+    ),
+    Setting(
         "COURSEKIT_MAIL_SENDER",
         "log",
         "How mail leaves: `log` writes each message to the `coursekit.mail` logger, `smtp` "
