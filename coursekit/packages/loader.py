@@ -15,6 +15,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
+from coursekit.assessment.evaluations.evaluation_form import EvaluationItemsSchema
 from coursekit.packages import markdown, schemas, values
 from coursekit.packages.media import MediaProblem, check_media
 from coursekit.packages.problems import PackageInvalid, Problem, schema_problems
@@ -37,6 +38,7 @@ Position = tuple[int, int]
 _MANIFEST_SCHEMA = schemas.ManifestSchema()
 _LESSON_SCHEMA = schemas.LessonFrontMatterSchema()
 _QUIZ_SCHEMA = schemas.QuizFileSchema()
+_EVALUATION_SCHEMA = EvaluationItemsSchema()
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,11 @@ class _Loader:
         if manifest.get("worksheet"):
             at = (manifest_path, document.position(("worksheet",)))
             self.load_quiz(manifest["worksheet"], at)
+        if manifest.get("evaluation_questions"):
+            at = (manifest_path, document.position(("evaluation_questions",)))
+            raw = self.read(manifest["evaluation_questions"], at=at)
+            if raw is not None:
+                self.parse(*raw, _EVALUATION_SCHEMA)
         assessment = manifest.get("assessment")
         if assessment is None:
             raise PackageInvalid(self.problems)
@@ -335,6 +342,7 @@ def _build_package(
         ),
         worksheet=manifest.get("worksheet"),
         evaluation=manifest["evaluation"],
+        evaluation_questions=manifest.get("evaluation_questions"),
         content_hash=content_hash(files),
         files=files,
     )

@@ -221,6 +221,7 @@ class ManifestSchema(Schema):
     assessment = fields.Nested(AssessmentSchema, required=True)
     worksheet = _package_path("quizzes", ("yaml",), required=False)
     evaluation = fields.String(load_default="standard", validate=validate.OneOf(("standard",)))
+    evaluation_questions = _package_path("quizzes", ("yaml",), required=False)
 
 
 class LessonFrontMatterSchema(Schema):

@@ -108,6 +108,9 @@ class ModulePackage:
     evaluation: str
     content_hash: str
     files: Mapping[str, bytes] = field(repr=False, compare=False)
+    evaluation_questions: str | None = None
+    """The module's own course evaluation questions (``quizzes/...``), asked after the
+    provider's form; None when it has none."""
 
     @property
     def minutes(self) -> int:
