@@ -115,3 +115,26 @@ def write_bank(root: Path, name: str, count: int, tags: tuple[str, ...] = ()) ->
     bank = {"title": f"Bank {name}", "questions": questions(count, prefix=name, tags=tags)}
     path.write_text(yaml.safe_dump(bank))
     return path
+
+
+WORKSHEET_QUESTIONS: list[dict[str, Any]] = [
+    {"id": "case", "type": "description", "text": "A runner has a warm, swollen calf."},
+    {
+        "id": "reflect",
+        "type": "essay",
+        "text": "What would you do before needling, and why?",
+        "min_words": 3,
+        "max_words": 60,
+        "guidance": "Look for **referral**: the signs suggest deep vein thrombosis.",
+    },
+    {"id": "point", "type": "short_text", "text": "Name the point.", "accepted": ["BL57"]},
+]
+
+
+def write_worksheet(folder: Path, questions: list[dict[str, Any]] | None = None) -> Path:
+    """The worksheet ``quizzes/worksheet.yaml`` of the package in ``folder``; the manifest
+    names it with ``write_package(..., worksheet="quizzes/worksheet.yaml")``."""
+    path = folder / "quizzes" / "worksheet.yaml"
+    worksheet = {"title": "Worksheet", "questions": questions or WORKSHEET_QUESTIONS}
+    path.write_text(yaml.safe_dump(worksheet, sort_keys=False))
+    return path
