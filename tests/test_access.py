@@ -31,6 +31,12 @@ EXPECTED_POLICIES = {
     "coursekit.lessons.lesson": "learner",
     "coursekit.lessons.complete": "learner",
     "coursekit.lessons.media": "learner",
+    # Worksheets also need an enrolment (learners) or an assignment (instructors).
+    "coursekit.worksheets.worksheet": "learner",
+    "coursekit.worksheets.submit": "learner",
+    "coursekit.worksheets.queue": "instructor",
+    "coursekit.worksheets.submission": "instructor",
+    "coursekit.worksheets.review": "instructor",
 }
 SAMPLE_ARGS = {
     "licence_id": 999_999,
@@ -40,6 +46,7 @@ SAMPLE_ARGS = {
     "slug": "no-such-lesson",
     "content_hash": "0" * 64,
     "name": "media/none.svg",
+    "submission_id": 999_999,
 }
 ROLES = {
     "anonymous": None,

@@ -15,6 +15,7 @@ from coursekit import db
 from coursekit.accounts import operations
 from coursekit.accounts.models import AccountStatus, Role, User
 from coursekit.accounts.queries import user_by_email
+from coursekit.assessment.worksheets.operations import assign_module, unassign_module
 from coursekit.errors import ValidationFailed
 
 users_group = AppGroup("users", help="Accounts and roles.")
@@ -90,3 +91,38 @@ def grant_command(email: str, role: str) -> None:
     operations.grant_role(user, Role(role))
     db.session.commit()
     click.echo(f"{user.email} now has roles {', '.join(sorted(user.role_names))}.")
+
+
+def _assignment_failed(failure: ValidationFailed) -> click.ClickException:
+    return click.ClickException(
+        " ".join(" ".join(messages) for messages in failure.errors.values())
+    )
+
+
+@users_group.command("assign")
+@click.argument("email")
+@click.argument("module_id")
+def assign_command(email: str, module_id: str) -> None:
+    """Assign the instructor EMAIL to the module MODULE_ID: they review its worksheets."""
+    user = _user_or_fail(email)
+    try:
+        added = assign_module(user, module_id)
+    except ValidationFailed as failure:
+        raise _assignment_failed(failure) from failure
+    db.session.commit()
+    already = "" if added else " (already was)"
+    click.echo(f"{user.email} is assigned to {module_id}{already}.")
+
+
+@users_group.command("unassign")
+@click.argument("email")
+@click.argument("module_id")
+def unassign_command(email: str, module_id: str) -> None:
+    """End the assignment of EMAIL to MODULE_ID. Their past reviews are kept."""
+    user = _user_or_fail(email)
+    removed = unassign_module(user, module_id)
+    db.session.commit()
+    if removed:
+        click.echo(f"{user.email} is no longer assigned to {module_id}.")
+    else:
+        click.echo(f"{user.email} was not assigned to {module_id}; nothing changed.")
