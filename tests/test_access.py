@@ -31,6 +31,11 @@ EXPECTED_POLICIES = {
     "coursekit.lessons.lesson": "learner",
     "coursekit.lessons.complete": "learner",
     "coursekit.lessons.media": "learner",
+    # Evaluating also needs an enrolment and a finished post-test; results and question
+    # statistics need an assignment to the module (or the admin role): checked in the views.
+    "coursekit.evaluations.evaluate": "learner",
+    "coursekit.evaluations.results": "instructor",
+    "coursekit.statistics.questions": "instructor",
     # Worksheets also need an enrolment (learners) or an assignment (instructors).
     "coursekit.worksheets.worksheet": "learner",
     "coursekit.worksheets.submit": "learner",
