@@ -10,8 +10,13 @@ import yaml
 
 from coursekit import db
 from coursekit.accounts.models import ModuleAssignment, Role
+from coursekit.assessment.attempts import operations
+from coursekit.assessment.quizzes import resolve
+from coursekit.assessment.registry import registry
 from coursekit.assessment.statistics import GradedRecord, ItemScore, question_statistics
+from coursekit.catalog.models import Enrolment
 from coursekit.packages.publishing import publish_packages
+from coursekit.packages.queries import package_for
 from tests.assessment_records import enrolment_id, graded_attempt, regrade_record
 from tests.helpers import login, make_user, submit
 from tests.package_factory import manifest, questions, write_package
@@ -215,3 +220,31 @@ def test_the_page_costs_the_same_queries_for_few_and_many_attempts(app):
     learners_with_attempts(app, 10, "many")
     many = queries_for(app, client, PAGE)
     assert len(many) == len(few) <= 6, many
+
+
+def test_attempts_taken_through_the_attempt_operations_are_counted(app):
+    client = app.test_client()
+    user_id = make_user(app, "learner@example.org")
+    login(client, "learner@example.org")
+    submit(client, "/modules/calf", {"accept": "y"}, "/modules/calf/enrol")
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, enrolment_id(app, user_id, "calf"))
+        attempt = operations.start_post_test(enrolment)
+        package = package_for(enrolment.module_version)
+        for position, frozen in enumerate(attempt.questions):
+            question = resolve(package, frozen)
+            if question["type"] == "description" or question["id"] == "q4":
+                continue  # q4 is left unanswered
+            chosen = 1 if question["id"] == "q2" else 0  # option 0 is the right one
+            kind = registry()[question["type"]]
+            shown = kind.display(question, frozen["arrangement"], chosen)
+            operations.save_answer(attempt, position, str(shown))
+        operations.close_attempt(attempt)
+        db.session.commit()
+
+    page = teacher(app).get(PAGE).text
+    assert "1 graded attempt" in page
+    assert row_cells(page, "q1")[1:5] == ["1", "1", "1.00", "—"]
+    assert row_cells(page, "q2")[1:5] == ["1", "1", "0.00", "—"]
+    assert row_cells(page, "q4")[1:5] == ["1", "0", "0.00", "—"]
+    assert 'question-id">case<' not in page
