@@ -119,12 +119,14 @@ def substituted_manifest(draw):
 
 
 def base_files():
-    """The factory's package as bytes, with a short post-test (only ids and types are read
-    here), so that each example is quick to write and load."""
+    """The factory's package as bytes, with a short post-test of the smallest valid
+    questions, so that each example is quick to write and load."""
     with tempfile.TemporaryDirectory() as root:
         folder = write_package(Path(root))
         files = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    questions = "".join(f"  - {{id: q{n}, type: single}}\n" for n in range(10))
+    questions = "".join(
+        f"  - {{id: q{n}, type: true_false, text: Q{n}, answer: true}}\n" for n in range(10)
+    )
     files[Path("quizzes/post-test.yaml")] = f"title: Post-test\nquestions:\n{questions}".encode()
     return files
 

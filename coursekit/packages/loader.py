@@ -15,7 +15,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
+from coursekit.assessment.banks import SUFFIXES, FileQuestion, QuestionFile, read_question_file
 from coursekit.assessment.evaluations.evaluation_form import EvaluationItemsSchema
+from coursekit.assessment.registry import registry
 from coursekit.packages import markdown, schemas, values
 from coursekit.packages.media import MediaProblem, check_media
 from coursekit.packages.problems import PackageInvalid, Problem, schema_problems
@@ -37,7 +39,6 @@ Position = tuple[int, int]
 # Schemas hold no per-load state, and building one costs more than most loads: make each once.
 _MANIFEST_SCHEMA = schemas.ManifestSchema()
 _LESSON_SCHEMA = schemas.LessonFrontMatterSchema()
-_QUIZ_SCHEMA = schemas.QuizFileSchema()
 _EVALUATION_SCHEMA = EvaluationItemsSchema()
 
 
@@ -80,6 +81,7 @@ class _Loader:
         self.files, self.shared = files, shared
         self.problems: list[Problem] = []
         self.used: dict[str, bytes] = {}
+        self.bad_media: set[str] = set()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -211,43 +213,69 @@ class _Loader:
             required=meta.get("required", True),
         )
 
-    def load_media(self, name: str, at: tuple[str, Position]) -> None:
+    def load_media(self, name: str, at: tuple[str, Position]) -> bool:
+        """Read and check ``media/NAME`` once; whether it is there and sound."""
         if f"media/{name}" in self.used:
-            return  # checked already, for another lesson or question
+            return name not in self.bad_media  # checked already, for another lesson or question
         raw = self.read(f"media/{name}", at=at, shared=True)
-        if raw is not None:
-            try:
-                check_media(name, raw[0])
-            except MediaProblem as exc:
-                self.problem(raw[1], None, str(exc))
+        if raw is None:
+            return False
+        try:
+            check_media(name, raw[0])
+        except MediaProblem as exc:
+            self.problem(raw[1], None, str(exc))
+            self.bad_media.add(name)
+            return False
+        return True
 
     def load_quiz(
-        self, name: str, at: tuple[str, Position], *, shared: bool = False
-    ) -> list[dict[str, Any]]:
-        """The questions of a quiz, worksheet or bank file; media they use (a hotspot's
-        ``image: media:...``) are checked and become part of the package."""
+        self, name: str, at: tuple[str, Position | None], *, shared: bool = False
+    ) -> QuestionFile | None:
+        """A quiz, worksheet or bank file, each question checked by its type's schema; the
+        media its questions use (a hotspot's ``image: media:...``) are checked, become part
+        of the package, and are handed to the type's own media check."""
         raw = self.read(name, at=at, shared=shared)
         if raw is None:
-            return []
-        parsed = self.parse(raw[0], raw[1], _QUIZ_SCHEMA)
-        if parsed is None:
-            return []
-        data, document = parsed
-        for key_path, value in strings(document.data):
-            if value.startswith(markdown.MEDIA_SCHEME):
-                media_name = value[len(markdown.MEDIA_SCHEME) :]
-                self.load_media(media_name, (raw[1], document.position(key_path)))
-        return data.get("questions", [])
+            return None
+        read = read_question_file(name, raw[0], label=raw[1])
+        self.problems.extend(read.problems)
+        for entry in read.entries:
+            used = [
+                self.load_media(
+                    value[len(markdown.MEDIA_SCHEME) :], (read.path, entry.position(key))
+                )
+                for key, value in strings(entry.raw)
+                if value.startswith(markdown.MEDIA_SCHEME)
+            ]
+            # A question whose media are missing or broken is reported once, for the file.
+            if entry.loaded is not None and all(used):
+                self.check_question_media(entry, entry.loaded, read.path)
+        return read
+
+    def check_question_media(
+        self, entry: FileQuestion, question: dict[str, Any], path: str
+    ) -> None:
+        """The question type's own checks of the media it uses (a hotspot's regions lie
+        inside its image), at the question's lines."""
+        media = {
+            name.removeprefix("media/"): data
+            for name, data in self.used.items()
+            if name.startswith("media/")
+        }
+        question_type = registry()[question["type"]]
+        for key_path, message in question_type.check_media(question, media):
+            self.problems.extend(entry.problems(path, key_path, message))
 
     def load_assessment(
         self, assessment: dict[str, Any], document: PositionedDocument, manifest_path: str
     ) -> int:
         """Check the post-test's files and bank draws; return how many questions it has
-        (``description`` items are text, not questions)."""
+        (items whose type is not graded, such as ``description``, are not questions)."""
         count = 0
         if assessment.get("quiz"):
             at = (manifest_path, document.position(("assessment", "quiz")))
-            count += _graded(self.load_quiz(assessment["quiz"], at))
+            quiz = self.load_quiz(assessment["quiz"], at)
+            count += _graded(quiz.entries if quiz else [])
         drawn: dict[str, int] = {}
         for index, draw in enumerate(assessment.get("draw", [])):
             if not isinstance(draw, dict) or not {"bank", "count"} <= draw.keys():
@@ -258,7 +286,7 @@ class _Loader:
             count += draw["count"]
             if questions is None:
                 continue
-            tagged = [q for q in questions if set(tags) <= set(q.get("tags", []))]
+            tagged = [q for q in questions if set(tags) <= set(q.tags)]
             drawn[bank] = drawn.get(bank, 0) + draw["count"]
             if _graded(tagged) < draw["count"]:
                 which = f" tagged {', '.join(tags)}" if tags else ""
@@ -275,33 +303,22 @@ class _Loader:
                 )
         return count
 
-    def load_bank(self, bank: str, at: tuple[str, Position]) -> list[dict[str, Any]] | None:
-        """The bank's questions; None when unknown here (GIFT banks are parsed by the
-        assessment package). The package's own bank wins over a shared one, whichever
-        its format."""
+    def load_bank(self, bank: str, at: tuple[str, Position]) -> list[FileQuestion] | None:
+        """The bank's questions (YAML or GIFT); None when it cannot be read. The package's
+        own bank wins over a shared one, whichever its format."""
         for source in (self.files, self.shared):
-            for suffix in (".yaml", ".gift"):
+            for suffix in SUFFIXES:
                 name = f"quizzes/{bank}{suffix}"
                 if source is None or not _exists(source, name):
                     continue
-                if suffix == ".gift":
-                    raw = self.read(name, at=at, shared=source is self.shared)
-                    if raw is not None:
-                        self.check_text(*raw)
-                    return None
-                return self.load_quiz(name, at, shared=source is self.shared)
+                read = self.load_quiz(name, at, shared=source is self.shared)
+                return read.entries if read else None
         self.problem(*at, f"bank {bank!r} not found: no quizzes/{bank}.yaml or .gift")
         return None
 
-    def check_text(self, data: bytes, path: str) -> None:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            self.problem(path, (1, 1), "the file is not UTF-8 text")
 
-
-def _graded(questions: list[dict[str, Any]]) -> int:
-    return sum(1 for question in questions if question.get("type") != "description")
+def _graded(questions: list[FileQuestion]) -> int:
+    return sum(1 for question in questions if question.graded)
 
 
 def _exists(source: PackageFiles, name: str) -> bool:
@@ -349,12 +366,8 @@ def _build_package(
 
 
 def check_bank(files: PackageFiles, name: str) -> list[Problem]:
-    """Problems in one shared bank file (``quizzes/NAME.yaml``; GIFT banks are read as
-    text here and parsed by the assessment package)."""
+    """Problems in one shared bank file (``quizzes/NAME.yaml`` or ``.gift``), and in the
+    media its questions use."""
     loader = _Loader(files, None)
-    raw = loader.read(name, at=(file_path(files.label, name), None))
-    if raw is not None and name.endswith(".yaml"):
-        loader.parse(raw[0], raw[1], _QUIZ_SCHEMA)
-    elif raw is not None:
-        loader.check_text(*raw)
+    loader.load_quiz(name, (file_path(files.label, name), None))
     return loader.problems
