@@ -102,7 +102,7 @@ def markdown_at(masked: str, form: str, at: int) -> str:
 
 
 def _choice(answers: str, offset: int, form: str) -> dict[str, Any]:
-    options: list[tuple[float, dict[str, Any], int]] = []
+    options: list[tuple[float, str, str, int]] = []  # weight, text, feedback, start
     marked_right = False
     for piece in _pieces(answers, offset, "~="):
         if not piece.marker:
@@ -115,35 +115,38 @@ def _choice(answers: str, offset: int, form: str) -> dict[str, Any]:
         if weight is None:
             weight = FULL if piece.marker == "=" else 0.0
         text, _, feedback = rest.partition("#")
-        option = {"text": markdown_at(text, form, piece.start)}
-        if not option["text"]:
+        text = markdown_at(text, form, piece.start)
+        if not text:
             raise AnswerProblem("an option has no text", piece.start)
-        if feedback.strip():
-            option["feedback"] = markdown_at(feedback, form, piece.start)
-        options.append((weight, option, piece.start))
+        options.append((weight, text, markdown_at(feedback, form, piece.start), piece.start))
     if len(options) < 2:
         raise AnswerProblem("a choice question needs at least 2 options", offset)
-    full = [start for weight, _option, start in options if weight >= FULL]
-    positive = [weight for weight, _option, _start in options if weight > 0]
+    full = [start for weight, _text, _feedback, start in options if weight >= FULL]
+    positive = [weight for weight, _text, _feedback, _start in options if weight > 0]
     if marked_right or positive == [FULL]:
         if len(full) != 1:
             raise AnswerProblem(_single_message(len(full)), full[1] if full else offset)
-        for weight, option, _start in options:
-            option["correct"] = weight >= FULL
-        return {"type": "single", "options": [option for _w, option, _s in options]}
+        return {"type": "single", "options": _options(options, FULL)}
     if not positive:
         raise AnswerProblem(
             "no option is right: mark the right option with =, or give each right option "
             "a weight such as ~%50%",
             offset,
         )
-    for weight, option, _start in options:
-        option["correct"] = weight > 0
-    return {
-        "type": "multiple",
-        "scoring": "partial",
-        "options": [option for _w, option, _s in options],
-    }
+    return {"type": "multiple", "scoring": "partial", "options": _options(options, 0.0)}
+
+
+def _options(options: list[tuple[float, str, str, int]], above: float) -> list[dict[str, Any]]:
+    """Options in the YAML form; right when the weight is at least ``above`` (and > 0)."""
+    written: list[dict[str, Any]] = []
+    for weight, text, feedback, _start in options:
+        option: dict[str, Any] = {"text": text}
+        if weight > 0 and weight >= above:
+            option["correct"] = True
+        if feedback:
+            option["feedback"] = feedback
+        written.append(option)
+    return written
 
 
 def _single_message(right: int) -> str:

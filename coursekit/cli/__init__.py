@@ -7,10 +7,20 @@ from flask.cli import AppGroup, FlaskGroup
 
 from coursekit.cli.db import db_group
 from coursekit.cli.modules import modules_group, pack_command, unpack_command, validate_command
+from coursekit.cli.questions import gift2yaml_command, questions_command
 from coursekit.cli.serve import serve_command
 from coursekit.cli.users import users_group
 
-COMMANDS = (db_group, users_group, modules_group, validate_command, pack_command, unpack_command)
+COMMANDS = (
+    db_group,
+    users_group,
+    modules_group,
+    validate_command,
+    pack_command,
+    unpack_command,
+    questions_command,
+    gift2yaml_command,
+)
 
 coursekit_group = AppGroup("coursekit", help="CourseKit: database, accounts and modules.")
 for command in COMMANDS:
