@@ -229,7 +229,7 @@ def _parse(masked: str, start: int) -> GiftQuestion:
         if general >= 0:
             answers, explanation = answers[:general], answers[general + 4 :]
             explained = markdown_at(explanation, _form(text), opening + general + 5)
-        fields = answer_fields(answers, opening + 1, _form(text))
+        fields = answer_fields(answers, opening, _form(text))
     markdown = markdown_at(text, "moodle", body)
     if not markdown:
         raise AnswerProblem("the question has no text", body)

@@ -46,27 +46,30 @@ class _Piece:
 
     @property
     def start(self) -> int:
-        """Where the answer's first visible character is."""
+        """Where problems with the answer point: its marker, or its first character."""
+        if self.marker:
+            return self.offset - 1
         return self.offset + len(self.text) - len(self.text.lstrip())
 
 
-def answer_fields(answers: str, offset: int, form: str) -> dict[str, Any]:
-    """``type`` and the type's own fields for a masked answer block (general feedback
-    already removed) that starts at ``offset``; ``form`` is the question text's format,
-    the default for answers and feedback."""
+def answer_fields(answers: str, brace: int, form: str) -> dict[str, Any]:
+    """``type`` and the type's own fields for the masked answers (general feedback already
+    removed) of the block whose ``{`` is at offset ``brace``; ``form`` is the question
+    text's format, the default for answers and feedback. Problems with the whole block
+    point at its ``{``."""
     stripped = answers.strip()
     if not stripped:
         return {"type": "essay"}
     if stripped.startswith("#"):
-        return _numeric(answers, offset)
+        return _numeric(answers, brace)
     if "~" in answers:
-        return _choice(answers, offset, form)
+        return _choice(answers, brace, form)
     if "=" in answers and "->" in answers:
-        return _matching(answers, offset, form)
+        return _matching(answers, brace, form)
     head, *feedback = stripped.split("#", 2)
     if head.strip() in _TRUE_FALSE:
-        return _true_false(_TRUE_FALSE[head.strip()], feedback, offset, form)
-    return _short_text(answers, offset)
+        return _true_false(_TRUE_FALSE[head.strip()], feedback, brace, form)
+    return _short_text(answers, brace)
 
 
 def _pieces(masked: str, offset: int, markers: str) -> list[_Piece]:
@@ -101,10 +104,10 @@ def markdown_at(masked: str, form: str, at: int) -> str:
         raise AnswerProblem(str(exc), at) from None
 
 
-def _choice(answers: str, offset: int, form: str) -> dict[str, Any]:
+def _choice(answers: str, brace: int, form: str) -> dict[str, Any]:
     options: list[tuple[float, str, str, int]] = []  # weight, text, feedback, start
     marked_right = False
-    for piece in _pieces(answers, offset, "~="):
+    for piece in _pieces(answers, brace + 1, "~="):
         if not piece.marker:
             raise AnswerProblem(
                 "text before the first option: start each option with = (right) or ~ (wrong)",
@@ -120,18 +123,18 @@ def _choice(answers: str, offset: int, form: str) -> dict[str, Any]:
             raise AnswerProblem("an option has no text", piece.start)
         options.append((weight, text, markdown_at(feedback, form, piece.start), piece.start))
     if len(options) < 2:
-        raise AnswerProblem("a choice question needs at least 2 options", offset)
+        raise AnswerProblem("a choice question needs at least 2 options", brace)
     full = [start for weight, _text, _feedback, start in options if weight >= FULL]
     positive = [weight for weight, _text, _feedback, _start in options if weight > 0]
     if marked_right or positive == [FULL]:
         if len(full) != 1:
-            raise AnswerProblem(_single_message(len(full)), full[1] if full else offset)
+            raise AnswerProblem(_single_message(len(full)), full[1] if full else brace)
         return {"type": "single", "options": _options(options, FULL)}
     if not positive:
         raise AnswerProblem(
             "no option is right: mark the right option with =, or give each right option "
             "a weight such as ~%50%",
-            offset,
+            brace,
         )
     return {"type": "multiple", "scoring": "partial", "options": _options(options, 0.0)}
 
@@ -158,10 +161,10 @@ def _single_message(right: int) -> str:
     )
 
 
-def _matching(answers: str, offset: int, form: str) -> dict[str, Any]:
+def _matching(answers: str, brace: int, form: str) -> dict[str, Any]:
     pairs: list[dict[str, str]] = []
     distractors: list[str] = []
-    pieces = _pieces(answers, offset, "=")
+    pieces = _pieces(answers, brace + 1, "=")
     for piece in pieces:
         arrow = piece.text.find("->")
         if arrow < 0:
@@ -175,17 +178,17 @@ def _matching(answers: str, offset: int, form: str) -> dict[str, Any]:
         else:
             distractors.append(right)  # Moodle: "= -> text" is a right-hand text only
     if len(pieces) < 2:
-        raise AnswerProblem("a matching question needs at least 2 pairs", offset)
+        raise AnswerProblem("a matching question needs at least 2 pairs", brace)
     fields: dict[str, Any] = {"type": "matching", "pairs": pairs}
     if distractors:
         fields["distractors"] = distractors
     return fields
 
 
-def _true_false(answer: bool, feedback: list[str], offset: int, form: str) -> dict[str, Any]:
+def _true_false(answer: bool, feedback: list[str], brace: int, form: str) -> dict[str, Any]:
     """Moodle's ``{T#wrong#right}``: the first feedback is for a learner who answered
     wrongly, the second for one who answered rightly."""
-    wrong, right = (markdown_at(text, form, offset) for text in [*feedback, "", ""][:2])
+    wrong, right = (markdown_at(text, form, brace) for text in [*feedback, "", ""][:2])
     when_true, when_false = (right, wrong) if answer else (wrong, right)
     fields: dict[str, Any] = {"type": "true_false", "answer": answer}
     if when_true:
@@ -195,9 +198,9 @@ def _true_false(answer: bool, feedback: list[str], offset: int, form: str) -> di
     return fields
 
 
-def _short_text(answers: str, offset: int) -> dict[str, Any]:
+def _short_text(answers: str, brace: int) -> dict[str, Any]:
     accepted: list[str] = []
-    for piece in _pieces(answers, offset, "="):
+    for piece in _pieces(answers, brace + 1, "="):
         weight, rest = _weight(piece)
         text = unmask(split_format(rest.partition("#")[0], "moodle")[1]).strip()
         if not text:
@@ -209,18 +212,19 @@ def _short_text(answers: str, offset: int) -> dict[str, Any]:
         if (weight is None or weight >= FULL) and text not in accepted:
             accepted.append(text)
     if not accepted:
-        raise AnswerProblem("no answer is worth 100%: mark the right answers with =", offset)
+        raise AnswerProblem("no answer is worth 100%: mark the right answers with =", brace)
     return {"type": "short_text", "accepted": accepted}
 
 
-def _numeric(answers: str, offset: int) -> dict[str, Any]:
+def _numeric(answers: str, brace: int) -> dict[str, Any]:
     start = answers.index("#") + 1
     # After ~ comes Moodle's feedback for any other answer; numeric questions keep none.
     body = answers[start:].split("~", 1)[0]
-    pieces = _pieces(body, offset + start, "=")
+    pieces = _pieces(body, brace + 1 + start, "=")
     if not pieces:
-        raise AnswerProblem("a numeric question needs a value after #, e.g. {#19:2}", offset)
+        raise AnswerProblem("a numeric question needs a value after #, e.g. {#19:2}", brace)
     right: list[dict[str, Any]] = []
+    starts: list[int] = []
     for piece in pieces:
         weight, rest = _weight(piece)
         value = unmask(rest.partition("#")[0]).strip()
@@ -231,13 +235,14 @@ def _numeric(answers: str, offset: int) -> dict[str, Any]:
         parsed = _numeric_value(value, piece.start)
         if (weight is None or weight >= FULL) and parsed not in right:
             right.append(parsed)
+            starts.append(piece.start)
     if not right:
-        raise AnswerProblem("no value is worth 100%: mark the right value with =", offset)
+        raise AnswerProblem("no value is worth 100%: mark the right value with =", brace)
     if len(right) > 1:
         raise AnswerProblem(
             f"{len(right)} different values are fully right; a numeric question has one "
             "value (with a tolerance) or one range min..max",
-            pieces[-1].start,
+            starts[1],
         )
     return {"type": "numeric", **right[0]}
 
