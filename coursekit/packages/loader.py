@@ -304,15 +304,17 @@ class _Loader:
         return count
 
     def load_bank(self, bank: str, at: tuple[str, Position]) -> list[FileQuestion] | None:
-        """The bank's questions (YAML or GIFT); None when it cannot be read. The package's
-        own bank wins over a shared one, whichever its format."""
+        """The bank's questions (YAML or GIFT); None when it cannot be read or has
+        problems (a malformed GIFT question is not even counted, so a draw is checked
+        against the bank once it is fixed). The package's own bank wins over a shared one,
+        whichever its format."""
         for source in (self.files, self.shared):
             for suffix in SUFFIXES:
                 name = f"quizzes/{bank}{suffix}"
                 if source is None or not _exists(source, name):
                     continue
                 read = self.load_quiz(name, at, shared=source is self.shared)
-                return read.entries if read else None
+                return read.entries if read and not read.problems else None
         self.problem(*at, f"bank {bank!r} not found: no quizzes/{bank}.yaml or .gift")
         return None
 
