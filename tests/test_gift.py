@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from coursekit.assessment.banks import read_questions
+from coursekit.assessment.banks import read_question_file, read_questions
 from coursekit.assessment.gift import GiftError, category_tag, parse_gift, read_gift
 from coursekit.packages.problems import PackageInvalid
 
@@ -357,3 +359,30 @@ def test_schema_problems_in_gift_are_reported_at_the_question():
     (problem,) = info.value.problems
     assert (problem.path, problem.line, problem.column) == ("lib/quizzes/bank.gift", 3, 1)
     assert problem.message.startswith("pairs: right texts must differ")
+
+
+GIFT_ALPHABET = st.sampled_from([*"{}~=#:\\-%>[]$/ \n\rabT1.09", "::", "->", "//", "####"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(GIFT_ALPHABET, max_size=40).map("".join) | st.text(max_size=60))
+def test_any_text_gives_questions_or_positioned_problems(text):
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    read = read_gift(text)
+    for error in read.errors:
+        assert 1 <= error.line <= len(lines) and error.column >= 1 and error.message
+    for question in read.questions:
+        assert question.data["id"] and question.data["text"]
+        assert question.data["type"] in {
+            "single",
+            "multiple",
+            "true_false",
+            "short_text",
+            "numeric",
+            "matching",
+            "essay",
+            "description",
+        }
+    # Every question parsed is either loaded by its type or reported: nothing raises.
+    checked = read_question_file("bank.gift", text.encode("utf-8", "surrogatepass"))
+    assert len(checked.questions) + len(checked.problems) >= len(read.questions)
