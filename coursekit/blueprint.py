@@ -22,6 +22,7 @@ from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
 from coursekit.admin import views as admin_views
 from coursekit.assessment import statistics_views
+from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
 from coursekit.assessment.worksheets import views as worksheet_views
 from coursekit.catalog import views as catalog_views
@@ -109,6 +110,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(admin_views.bp)
     bp.register_blueprint(catalog_views.bp)
     bp.register_blueprint(lesson_views.bp)
+    bp.register_blueprint(attempt_views.bp)
     bp.register_blueprint(evaluation_views.bp)
     bp.register_blueprint(statistics_views.bp)
     bp.register_blueprint(worksheet_views.bp)

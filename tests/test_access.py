@@ -31,6 +31,13 @@ EXPECTED_POLICIES = {
     "coursekit.lessons.lesson": "learner",
     "coursekit.lessons.complete": "learner",
     "coursekit.lessons.media": "learner",
+    # Attempts also need an enrolment, or to be the learner's own, checked in the view.
+    "coursekit.attempts.overview": "learner",
+    "coursekit.attempts.start": "learner",
+    "coursekit.attempts.question": "learner",
+    "coursekit.attempts.save": "learner",
+    "coursekit.attempts.summary": "learner",
+    "coursekit.attempts.submit": "learner",
     # Evaluating also needs an enrolment and a finished post-test; results and question
     # statistics need an assignment to the module (or the admin role): checked in the views.
     "coursekit.evaluations.evaluate": "learner",
@@ -51,6 +58,8 @@ SAMPLE_ARGS = {
     "slug": "no-such-lesson",
     "content_hash": "0" * 64,
     "name": "media/none.svg",
+    "attempt_id": 999_999,
+    "number": 1,
     "submission_id": 999_999,
 }
 ROLES = {

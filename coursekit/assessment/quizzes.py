@@ -107,3 +107,13 @@ def select_post_test(package: ModulePackage, rng: random.Random) -> list[FrozenQ
 def resolve(package: ModulePackage, frozen: FrozenQuestion) -> Question:
     """The question an attempt recorded, from its package version."""
     return quiz_file(package, str(frozen["source"])).by_id[str(frozen["id"])]
+
+
+def post_test_size(package: ModulePackage) -> int:
+    """How many questions each post-test attempt has (``description`` items aside)."""
+    assessment = package.assessment
+    fixed = 0
+    if assessment.quiz:
+        questions = quiz_file(package, assessment.quiz).questions
+        fixed = sum(1 for question in questions if registry()[question["type"]].graded)
+    return fixed + sum(draw.count for draw in assessment.draw)

@@ -98,4 +98,5 @@ class AttemptGrade(Base):
     percent: Mapped[float]
     passed: Mapped[bool]
     results: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    """Per position: ``{"id", "earned", "possible", "answered", "critical"}``."""
+    """One entry per graded question, in attempt order: ``{"id", "earned", "possible",
+    "answered", "critical"}``, where ``critical`` means a critical question was missed."""

@@ -1,0 +1,262 @@
+"""Post-test attempts end to end: start, save, leave, resume, submit, review; and the
+rules that keep them honest (one open attempt, one grade, server-side time limit)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+import yaml
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from coursekit import db
+from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
+from coursekit.assessment.attempts.operations import close_attempt, start_post_test
+from coursekit.catalog.models import Enrolment
+from tests.helpers import csrf_token, login, make_user, submit
+from tests.package_factory import questions, write_package
+
+OVERVIEW = "/modules/calf/post-test"
+
+
+def post_test(critical: bool = False) -> dict:
+    """Ten single-choice questions whose correct option is "Yes" (q1 critical if asked)."""
+    items = questions(10)
+    items[0]["critical"] = critical
+    return {"title": "Post-test", "questions": items}
+
+
+@pytest.fixture
+def package_root(tmp_path):
+    folder = write_package(
+        tmp_path,
+        "calf",
+        assessment={
+            "quiz": "quizzes/post-test.yaml",
+            "pass_mark": 80,
+            "attempts": 2,
+            "review": "after-pass",
+        },
+    )
+    (folder / "quizzes" / "post-test.yaml").write_text(yaml.safe_dump(post_test(critical=True)))
+    return tmp_path
+
+
+@pytest.fixture
+def app(make_app, package_root):
+    return make_app(
+        COURSEKIT_MODULES_PATH=str(package_root / "modules"), COURSEKIT_PUBLISH_ON_START=True
+    )
+
+
+@pytest.fixture
+def learner(app, client):
+    make_user(app, "learner@example.org")
+    login(client, "learner@example.org")
+    submit(client, "/modules/calf", {"accept": "y"}, "/modules/calf/enrol")
+    return client
+
+
+def start(client) -> tuple[int, str]:
+    """Start (or resume) an attempt; its id and the question page it sends us to."""
+    response = submit(client, OVERVIEW, {}, f"{OVERVIEW}/start")
+    assert response.status_code == 303, response.text
+    attempt_id = int(re.search(r"/attempts/(\d+)/", response.location).group(1))
+    return attempt_id, response.location
+
+
+def displayed_position(page: str, text: str) -> str:
+    """The form value of the option labelled ``text`` on a question page."""
+    for value, label in re.findall(r'value="(\d+)"[^>]*>\s*<span><p>([^<]*)</p>', page):
+        if label == text:
+            return value
+    raise AssertionError(f"no option {text!r} on the page")
+
+
+def answer(client, attempt_id: int, number: int, text: str, action: str = "next"):
+    page = client.get(f"/attempts/{attempt_id}/{number}").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return client.post(
+        f"/attempts/{attempt_id}/{number}",
+        data={"csrf_token": token, "answer": displayed_position(page, text), "action": action},
+    )
+
+
+def critical_number(app, attempt_id: int) -> int:
+    """The number on the page of the critical question q1 in this attempt."""
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        return 1 + next(i for i, q in enumerate(attempt.questions) if q["id"] == "q1")
+
+
+def rows(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_take_leave_resume_and_submit_a_post_test(app, learner):
+    overview = learner.get(OVERVIEW).text
+    assert "10 questions" in overview and "80 %" in overview and "2 attempts" in overview
+    attempt_id, location = start(learner)
+    assert location.endswith(f"/attempts/{attempt_id}/1")
+    for number in range(1, 6):
+        assert answer(learner, attempt_id, number, "Yes").status_code == 303
+    # The learner leaves; starting again resumes the same attempt at the first gap.
+    again, location = start(learner)
+    assert again == attempt_id and location.endswith("/6")
+    wrong = 10 if critical_number(app, attempt_id) != 10 else 9
+    for number in range(6, 11):
+        answer(learner, attempt_id, number, "No" if number == wrong else "Yes")
+    summary = learner.get(f"/attempts/{attempt_id}").text
+    assert summary.count("answered") >= 10 and "not answered" not in summary
+    token = csrf_token(learner, f"/attempts/{attempt_id}")
+    result = learner.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": token})
+    assert result.status_code == 303
+    page = learner.get(f"/attempts/{attempt_id}").text
+    assert "90 %" in page and "Attempt 1: passed" in page
+    # after-pass: answers and explanations are now shown
+    assert "correct answer" in page
+    assert rows(app, AttemptGrade) == 1
+
+
+def test_a_missed_critical_question_fails_whatever_the_score(app, learner):
+    attempt_id, _ = start(learner)
+    critical = critical_number(app, attempt_id)
+    for number in range(1, 11):
+        answer(learner, attempt_id, number, "No" if number == critical else "Yes")
+    submit(learner, f"/attempts/{attempt_id}", {}, f"/attempts/{attempt_id}/submit")
+    page = learner.get(f"/attempts/{attempt_id}").text
+    assert "90 %" in page and "Attempt 1: not passed" in page and "safety-critical" in page
+    # after-pass policy: not passed, one attempt left, so no key yet
+    assert "correct answer" not in page
+
+
+def test_bad_answers_get_a_clear_status_and_change_nothing(app, learner, client):
+    attempt_id, _ = start(learner)
+    token = csrf_token(learner, f"/attempts/{attempt_id}/1")
+    wrong_kind = learner.post(
+        f"/attempts/{attempt_id}/1", data={"csrf_token": token, "answer": "seven"}
+    )
+    assert wrong_kind.status_code == 422 and "choose one of the options" in wrong_kind.text
+    out_of_range = learner.post(
+        f"/attempts/{attempt_id}/1",
+        json={"response": 5},
+        headers={"X-CSRFToken": token},
+    )
+    assert out_of_range.status_code == 422
+    assert out_of_range.json["error"]["message"] == "choose one of the options"
+    not_in_attempt = learner.post(
+        f"/attempts/{attempt_id}/11", data={"csrf_token": token, "answer": "0"}
+    )
+    assert not_in_attempt.status_code == 404
+    malformed = learner.post(
+        f"/attempts/{attempt_id}/1", json=["no"], headers={"X-CSRFToken": token}
+    )
+    assert malformed.status_code == 400
+    assert rows(app, AttemptAnswer) == 0
+    # Another learner cannot see or answer this attempt, nor learn that it exists.
+    make_user(app, "other@example.org")
+    other = app.test_client()
+    login(other, "other@example.org")
+    assert other.get(f"/attempts/{attempt_id}/1").status_code == 404
+    assert other.get(f"/attempts/{attempt_id}").status_code == 404
+    assert other.get("/attempts/999999").status_code == 404
+    assert rows(app, AttemptAnswer) == 0
+
+
+def test_answers_after_closing_or_after_the_time_limit_do_not_count(app, learner):
+    attempt_id, _ = start(learner)
+    answer(learner, attempt_id, 1, "Yes")
+    token = csrf_token(learner, f"/attempts/{attempt_id}/2")
+    with app.app_context():
+        saved = db.session.scalar(select(func.max(AttemptAnswer.saved_at)))
+        db.session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt_id)
+            .values(deadline=saved + timedelta(microseconds=1))
+        )
+        db.session.commit()
+    late = learner.post(
+        f"/attempts/{attempt_id}/2", json={"response": 0}, headers={"X-CSRFToken": token}
+    )
+    assert late.status_code == 409 and "Time is up" in late.json["error"]["message"]
+    # Opening the attempt closes it, graded with what was saved in time.
+    assert learner.get(f"/attempts/{attempt_id}/2").status_code == 302
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        grade = db.session.scalars(select(AttemptGrade)).one()
+        assert attempt.close_reason == "time-limit"
+        assert sum(result["answered"] for result in grade.results) == 1
+    closed = learner.post(
+        f"/attempts/{attempt_id}/3", json={"response": 0}, headers={"X-CSRFToken": token}
+    )
+    assert closed.status_code == 409
+    assert rows(app, AttemptAnswer) == 1
+
+
+def test_attempts_run_out(app, learner):
+    for _ in range(2):
+        attempt_id, _ = start(learner)
+        submit(learner, f"/attempts/{attempt_id}", {}, f"/attempts/{attempt_id}/submit")
+    response = submit(learner, OVERVIEW, {}, f"{OVERVIEW}/start")
+    assert response.status_code == 409 and "used all 2 attempts" in response.text
+    assert rows(app, Attempt) == 2
+
+
+def test_the_database_allows_one_open_attempt_and_grades_once(app, learner):
+    attempt_id, _ = start(learner)
+    with app.app_context():
+        enrolment = db.session.scalars(select(Enrolment)).one()
+        duplicate = Attempt(enrolment_id=enrolment.id, quiz="post-test", number=9, questions=[])
+        db.session.add(duplicate)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+    barrier = threading.Barrier(2)
+    grades: list[int] = []
+    errors: list[BaseException] = []
+
+    def submit_in_thread() -> None:
+        try:
+            barrier.wait(timeout=30)
+            with app.app_context():
+                attempt = db.session.get(Attempt, attempt_id)
+                grades.append(close_attempt(attempt).id)
+                db.session.commit()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit_in_thread) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert rows(app, AttemptGrade) == 1
+    assert len(set(grades)) == 1
+
+
+def test_concurrent_starts_make_one_attempt(app, learner):
+    with app.app_context():
+        enrolment_id = db.session.scalars(select(Enrolment.id)).one()
+    barrier = threading.Barrier(2)
+    started: list[int] = []
+
+    def start_in_thread() -> None:
+        barrier.wait(timeout=30)
+        with app.app_context():
+            enrolment = db.session.get(Enrolment, enrolment_id)
+            started.append(start_post_test(enrolment).id)
+            db.session.commit()
+
+    threads = [threading.Thread(target=start_in_thread) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(started) == 2 and len(set(started)) == 1
+    assert rows(app, Attempt) == 1
