@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from coursekit.access import access, current_account
+from coursekit.assessment.steps import assessment_steps
 from coursekit.catalog import operations, queries
 from coursekit.catalog.forms import EnrolForm
 from coursekit.lessons.queries import lesson_progress
@@ -47,6 +48,7 @@ def _module_page(module_id: str, form: EnrolForm | None = None, status: int = 20
         prerequisite_titles=queries.titles(package.prerequisites, current),
         completed=completed,
         progress=lesson_progress(entry.enrolment, package) if entry.enrolment else None,
+        steps=assessment_steps(entry.enrolment) if entry.enrolment else [],
         newer_version=newest if newest and newest.id != entry.version.id else None,
         form=form or EnrolForm(formdata=None),
         attestation=current_app.config["COURSEKIT_ATTESTATION_TEXT"],

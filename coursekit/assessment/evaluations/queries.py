@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from coursekit import db
 from coursekit.accounts.models import ModuleAssignment, Role, User
-from coursekit.assessment.attempts.queries import post_test_status
+from coursekit.assessment.attempts.queries import PostTestStatus, post_test_status
 from coursekit.assessment.evaluations.evaluation_form import EvaluationForm, with_module_items
 from coursekit.assessment.evaluations.models import EvaluationResponse
 from coursekit.assessment.evaluations.summary import FormResults, ResponseRow, summarise
@@ -52,14 +52,16 @@ def response_for(enrolment: Enrolment) -> EvaluationResponse | None:
     )
 
 
-def evaluation_refusal(enrolment: Enrolment, *, now: datetime) -> str:
+def evaluation_refusal(
+    enrolment: Enrolment, *, now: datetime, status: PostTestStatus | None = None
+) -> str:
     """Why the learner may not evaluate the course yet, in words; empty when they may.
 
     The evaluation comes at the end of the course, as in CE practice: once the learner has
     passed the post-test, or has used every attempt without passing (the course is over
     for them, and their view of it counts as much as anyone's).
     """
-    status = post_test_status(enrolment, now=now)
+    status = status or post_test_status(enrolment, now=now)
     if status.passed or (status.attempts_left == 0 and status.open_attempt is None):
         return ""
     return "The course evaluation opens once you have passed the post-test."
