@@ -63,6 +63,7 @@ NAN, INF = float("nan"), float("inf")
         ("numeric", INF, "type a number"),
         ("numeric", "9" * 41, "too long"),
         ("numeric", [1], "type a number"),
+        ("numeric", 10**400, "type a number"),
         ("matching", [0, 1], "each of the 3 items"),
         ("matching", "0", "each of the 3 items"),
         ("matching", [0, 4, 1], "from its list"),
@@ -81,6 +82,8 @@ NAN, INF = float("nan"), float("inf")
         ("hotspot", {"x": "", "y": "1"}, "click a point"),
         ("hotspot", {"x": True, "y": 1}, "click a point"),
         ("hotspot", {"x": NAN, "y": 1}, "click a point"),
+        ("hotspot", {"x": "9" * 400, "y": "1"}, "click a point"),
+        ("hotspot", {"x": 10**400, "y": 1}, "click a point"),
         ("hotspot", {"x": 1}, "click a point"),
         ("hotspot", {"x": 1, "y": 1, "candidate": 0}, "click a point"),
         ("hotspot", {"candidate": 3}, "labelled points"),
@@ -206,9 +209,13 @@ def test_ordering_is_never_shown_in_the_correct_order(count: int) -> None:
 def test_matching_never_shows_each_match_level_with_its_item(shuffle: bool) -> None:
     question = sample("matching", distractors=None)
     rights = {pair["left"]: pair["right"] for pair in question["pairs"]}
+    right_orders = set()
     for seed in range(300):
         arrangement = kind("matching").arrange(question, rng(seed), shuffle)
         shown = kind("matching").present(question, arrangement)
         assert shown["right"] != [rights[left] for left in shown["left"]]
         lefts_in_file_order = shown["left"] == [pair["left"] for pair in question["pairs"]]
         assert lefts_in_file_order or shuffle
+        right_orders.add(tuple(shown["right"]))
+    # Shuffled even when shuffling is off: one fixed order would be learnt.
+    assert len(right_orders) >= 5  # of 6; with the left in file order, all but one

@@ -96,6 +96,7 @@ def test_the_documented_examples_load_and_cover_every_type() -> None:
         ("numeric", {"answer": True}, ("answer",), "number"),
         ("numeric", {"answer": float("nan")}, ("answer",), "number"),
         ("numeric", {"tolerance": -1}, ("tolerance",), "negative"),
+        ("numeric", {"answer": 10**400}, ("answer",), "number"),
         ("matching", {"pairs": [{"left": "a", "right": "b"}]}, ("pairs",), "2 to 20"),
         (
             "matching",

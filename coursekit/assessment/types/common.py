@@ -34,11 +34,22 @@ class Number(fields.Float):
     default_error_messages: ClassVar[dict[str, str]] = {"invalid": "write a number, without quotes"}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        number = finite(value)
+        if number is None:  # also YAML's .inf and .nan
             raise self.make_error("invalid")
-        if not math.isfinite(value):  # YAML's .inf and .nan
-            raise self.make_error("invalid")
-        return float(value)
+        return number
+
+
+def finite(value: Any) -> float | None:
+    """``value`` as a float when it is an int or float (not a boolean) with a finite value
+    (a 400-digit int does not fit a float); otherwise None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def text(max_length: int, **kwargs: Any) -> fields.String:

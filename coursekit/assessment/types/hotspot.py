@@ -20,7 +20,7 @@ from coursekit.assessment.types.base import (
     Score,
     shuffled,
 )
-from coursekit.assessment.types.common import Number, position, text
+from coursekit.assessment.types.common import Number, finite, position, text
 from coursekit.assessment.types.geometry import in_region, polygon_area
 
 MEDIA_SCHEME = "media:"
@@ -236,7 +236,8 @@ def _order(question: Question, arrangement: Arrangement) -> list[int]:
 def _coordinate(raw: Any) -> float:
     """A coordinate from JSON's number or the form's text (the script writes ``12.5``)."""
     if isinstance(raw, str) and _COORDINATE.fullmatch(raw.strip()):
-        return float(raw)
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
-        return float(raw)
-    raise InvalidResponse(_CHOOSE)
+        raw = float(raw)  # a string of 400 digits gives inf, refused next
+    number = finite(raw)
+    if number is None:
+        raise InvalidResponse(_CHOOSE)
+    return number

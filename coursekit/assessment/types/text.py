@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from decimal import Decimal
@@ -19,7 +18,7 @@ from coursekit.assessment.types.base import (
     QuestionType,
     Score,
 )
-from coursekit.assessment.types.common import Number, StrictBoolean
+from coursekit.assessment.types.common import Number, StrictBoolean, finite
 
 MAX_TEXT_ANSWER = 500
 """Characters in a ``short_text`` answer (and in each accepted answer)."""
@@ -152,13 +151,10 @@ class Numeric(QuestionType):
         return _typed(form, name)
 
     def parse(self, question: Question, arrangement: Arrangement, raw: Any) -> Any:
-        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        number = _read_number(raw) if isinstance(raw, str) else finite(raw)
+        if number is None:
             raise InvalidResponse("type a number")
-        if isinstance(raw, str):
-            return _read_number(raw)
-        if not math.isfinite(raw):
-            raise InvalidResponse("type a number")
-        return float(raw)
+        return number
 
     def display(self, question: Question, arrangement: Arrangement, response: Any) -> Any:
         return _format(response)
