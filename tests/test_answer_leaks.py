@@ -186,3 +186,30 @@ def test_the_key_arrives_when_the_review_policy_allows(app, client):
     # after-submit: explanations and feedback now shown; the reviewer's guidance never.
     assert "SECRET-EXPLANATION-SINGLE" in review and "SECRET-EXPLANATION-MATCHING" in review
     assert "SECRET-GUIDANCE-ESSAY" not in review
+
+
+def test_a_hotspot_is_answered_by_clicking_or_by_keyboard(app, client):
+    make_user(app, "learner@example.org")
+    login(client, "learner@example.org")
+    submit(client, "/modules/calf", {"accept": "y"}, "/modules/calf/enrol")
+    started = submit(client, "/modules/calf/post-test", {}, "/modules/calf/post-test/start")
+    page_url = started.location.rsplit("/", 1)[0] + "/8"  # the hotspot, unshuffled
+    page = client.get(page_url).text
+    assert "Click the soleus trigger point" in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    # The keyboard alternative: a radio list of the labelled points.
+    label = re.search(r'name="answer-candidate" value="(\d+)"[^>]*>\s*<span>Point A', page).group(1)
+    by_keyboard = client.post(
+        page_url, data={"csrf_token": token, "answer-candidate": label, "action": "summary"}
+    )
+    assert by_keyboard.status_code == 303
+    saved = client.get(page_url, headers={"Accept": "application/json"}).json
+    assert saved["response"] == {"candidate": int(label)}
+    outside = client.post(page_url, data={"csrf_token": token, "answer-x": "500", "answer-y": "5"})
+    assert outside.status_code == 422 and "outside the diagram" in outside.text
+    click = client.post(page_url, data={"csrf_token": token, "answer-x": "74", "answer-y": "42"})
+    assert click.status_code == 303
+    assert client.get(page_url, headers={"Accept": "application/json"}).json["response"] == {
+        "x": 74.0,
+        "y": 42.0,
+    }

@@ -260,3 +260,44 @@ def test_concurrent_starts_make_one_attempt(app, learner):
         thread.join()
     assert len(started) == 2 and len(set(started)) == 1
     assert rows(app, Attempt) == 1
+
+
+def test_a_regrade_with_a_corrected_key_adds_a_revision_and_keeps_the_first(
+    app, learner, package_root
+):
+    attempt_id, _ = start(learner)
+    critical = critical_number(app, attempt_id)
+    # q2 is answered "No"; version 1.0.1 corrects q2's key so that "No" is right.
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        q2 = 1 + next(i for i, q in enumerate(attempt.questions) if q["id"] == "q2")
+    assert q2 != critical
+    for number in range(1, 11):
+        answer(learner, attempt_id, number, "No" if number == q2 else "Yes")
+    submit(learner, f"/attempts/{attempt_id}", {}, f"/attempts/{attempt_id}/submit")
+
+    folder = package_root / "modules" / "calf"
+    manifest = yaml.safe_load((folder / "module.yaml").read_text())
+    manifest["version"] = "1.0.1"
+    (folder / "module.yaml").write_text(yaml.safe_dump(manifest))
+    corrected = post_test(critical=True)
+    corrected["questions"][1]["options"] = [{"text": "Yes"}, {"text": "No", "correct": True}]
+    (folder / "quizzes" / "post-test.yaml").write_text(yaml.safe_dump(corrected))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["coursekit", "modules", "reload"]).exit_code == 0
+    args = ["coursekit", "attempts", "regrade", "calf", "--version", "1.0.0"]
+    args += ["--key-version", "1.0.1", "--reason", "q2 key corrected"]
+    dry = runner.invoke(args=args)
+    assert dry.exit_code == 0 and "90 % pass -> 100 % pass" in dry.output
+    assert rows(app, AttemptGrade) == 1
+    result = runner.invoke(args=[*args, "--yes"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        grades = db.session.scalars(select(AttemptGrade).order_by(AttemptGrade.revision)).all()
+        assert [(g.revision, g.percent, g.reason) for g in grades] == [
+            (1, 90.0, "submitted"),
+            (2, 100.0, "q2 key corrected"),
+        ]
+    assert "100 %" in learner.get(f"/attempts/{attempt_id}").text
+    unknown = runner.invoke(args=[*args[:5], "9.9.9", *args[6:]])
+    assert unknown.exit_code == 1 and "no published version 9.9.9" in unknown.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup, FlaskGroup
 
+from coursekit.cli.attempts import attempts_group
 from coursekit.cli.db import db_group
 from coursekit.cli.modules import modules_group, pack_command, unpack_command, validate_command
 from coursekit.cli.questions import gift2yaml_command, questions_command
@@ -15,6 +16,7 @@ COMMANDS = (
     db_group,
     users_group,
     modules_group,
+    attempts_group,
     validate_command,
     pack_command,
     unpack_command,

@@ -142,6 +142,23 @@ def regrade(attempt: Attempt, key_version: ModuleVersion, *, reason: str) -> Att
     return _grade(attempt, key_version, reason=reason, revision=(revision or 0) + 1, now=utcnow())
 
 
+def regrade_version(
+    version: ModuleVersion, key_version: ModuleVersion, *, reason: str
+) -> list[tuple[AttemptGrade | None, AttemptGrade]]:
+    """Regrade every closed post-test attempt of ``version`` with ``key_version``'s key;
+    (previous grade, new grade) per attempt, oldest attempt first."""
+    attempts = db.session.scalars(
+        select(Attempt)
+        .join(Enrolment, Enrolment.id == Attempt.enrolment_id)
+        .where(Enrolment.module_version_id == version.id, Attempt.closed_at.is_not(None))
+        .order_by(Attempt.id)
+    ).all()
+    return [
+        (latest_grade(attempt.id), regrade(attempt, key_version, reason=reason))
+        for attempt in attempts
+    ]
+
+
 def _grade(
     attempt: Attempt, key_version: ModuleVersion, *, reason: str, revision: int, now: datetime
 ) -> AttemptGrade:
