@@ -12,6 +12,7 @@ from flask_login import LoginManager
 
 from coursekit import db
 from coursekit.accounts.queries import user_for_session
+from coursekit.assessment.registry import registry
 from coursekit.blueprint import make_blueprint
 from coursekit.cli import coursekit_group
 from coursekit.config import DEFAULTS
@@ -61,6 +62,9 @@ class CourseKit:
         """Register coursekit's pages under ``url_prefix`` and its state on ``app``."""
         if "coursekit" in app.extensions:
             raise RuntimeError("CourseKit is already registered on this app.")
+        # Build the question-type registry now: two installed types with one name are a
+        # configuration error that must stop the app, not the first learner's quiz.
+        registry()
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
         if not app.config["COURSEKIT_DATABASE_URL"]:

@@ -278,3 +278,39 @@ def test_items_not_marked_automatically_score_nothing_of_nothing(name: str, manu
     answer = "one two three four" if manual else None
     score = kind(name).grade(sample(name), answer)
     assert (score.earned, score.possible) == (0, 0)
+
+
+class _EntryPoint:
+    """Just enough of importlib.metadata.EntryPoint for the registry."""
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name, self.value = name, value
+
+
+def test_an_installed_type_is_registered_and_a_clash_stops_the_app(monkeypatch) -> None:
+    from coursekit import create_app
+    from coursekit.assessment import registry as registry_module
+
+    installed = [_EntryPoint("drag_label", "tests.test_question_types:DragLabel")]
+    monkeypatch.setattr(registry_module, "entry_points", lambda *, group: installed)
+    registry.cache_clear()
+    try:
+        assert "drag_label" in registry()
+        installed.append(_EntryPoint("single", "tests.test_question_types:ShadowSingle"))
+        registry.cache_clear()
+        with pytest.raises(RegistryError, match=r"'single' from tests\.test_question_types"):
+            create_app({"TESTING": True, "COURSEKIT_DATABASE_URL": "sqlite://"})
+    finally:
+        registry.cache_clear()
+
+
+class DragLabel(Single):
+    """A third-party type, as a plugin would ship it."""
+
+    name = "drag_label"
+
+
+class ShadowSingle(Single):
+    """A plugin's type that takes a built-in's name."""
+
+    name = "single"
