@@ -56,7 +56,10 @@ def assessment_steps(enrolment: Enrolment) -> list[Step]:
     if submitted is not None:
         state = f"Submitted on {submitted.submitted_at:%d %B %Y}. Thank you."
     else:
-        state = evaluation_refusal(enrolment, now=now, status=status) or "Open: tell us how the course went."
+        state = (
+            evaluation_refusal(enrolment, now=now, status=status)
+            or "Open: tell us how the course went."
+        )
     url = url_for("coursekit.evaluations.evaluate", module_id=module_id)
     steps.append(Step("Course evaluation", state, url, submitted is not None))
     return steps
