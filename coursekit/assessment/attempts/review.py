@@ -11,7 +11,6 @@ from coursekit.assessment.attempts.forms import AttemptForm
 from coursekit.assessment.attempts.models import Attempt
 from coursekit.assessment.attempts.queries import (
     answers_in_time,
-    latest_grade,
     may_see_answers,
     post_test_status,
 )
@@ -45,7 +44,8 @@ def review_page(attempt: Attempt) -> Page:
     correct answers and explanations when the review policy allows."""
     package = package_for(attempt.enrolment.module_version)
     status = post_test_status(attempt.enrolment, now=utcnow())
-    grade = latest_grade(attempt.id)
+    # The status already holds every attempt's current grade, this one's included.
+    grade = next((item.grade for item in status.attempts if item.attempt.id == attempt.id), None)
     show_key = may_see_answers(status, grade)
     items: list[ReviewedQuestion] = []
     if grade is not None and (show_key or package.assessment.show_which_wrong):
