@@ -37,7 +37,7 @@ class FileQuestion:
     """Where the question is in ``document``: ``("questions", index)`` in YAML, ``()`` in
     GIFT, whose documents hold one question each."""
     title: str | None = None
-    """The GIFT title, when it did not become the id."""
+    """The GIFT title (``::title::``), whether or not it became the id."""
 
     @property
     def type_name(self) -> Any:

@@ -12,6 +12,9 @@ text, and one answer block ``{...}`` (none for a description). An answer block i
 middle of the text leaves a blank ``_____`` in its place. ``####`` in the answer block
 starts the general feedback, which becomes the ``explanation``. How the answer block
 decides the type is in ``gift_answers``; text formats and escapes in ``gift_text``.
+Where Moodle would quietly misread a question (a second answer block, text before the
+first option, a category line followed by a question without a blank line between), we
+report a problem or read what was meant.
 
 Ids and tags, in CourseKit terms:
 
@@ -105,7 +108,7 @@ def read_gift(text: str) -> GiftFile:
         result.errors.append(GiftError("unexpected private-use character", line, column))
         return result
     tag: str | None = None
-    explicit: dict[str, GiftQuestion] = {}
+    explicit: set[str] = set()
     for block in _blocks(lines):
         first = block[0][1]
         if first.strip().startswith(CATEGORY):
@@ -127,9 +130,9 @@ def read_gift(text: str) -> GiftFile:
             )
             continue
         if question_id:
-            explicit[question_id] = question
+            explicit.add(question_id)
         result.questions.append(question)
-    _derive_ids(result.questions, set(explicit))
+    _derive_ids(result.questions, explicit)
     result.errors.sort(key=lambda error: (error.line, error.column))
     return result
 
@@ -156,15 +159,14 @@ def _blocks(lines: list[str]) -> Iterator[list[tuple[int, str]]]:
     """Runs of non-blank lines, with their line numbers; a category line on its own."""
     block: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.strip().startswith(CATEGORY):
-            if block:
-                yield block
-            block = [(number, line)] if line.strip() else []
-            if block:
-                yield block
-                block = []
-        else:
+        if line.strip() and not line.strip().startswith(CATEGORY):
             block.append((number, line))
+            continue
+        if block:
+            yield block
+            block = []
+        if line.strip():
+            yield [(number, line)]
     if block:
         yield block
 

@@ -32,7 +32,8 @@ RESERVED = re.compile("[\U0010ff00-\U0010fffd]")
 """Characters ``mask`` uses; a source that holds them cannot be parsed safely."""
 
 FORMATS = ("moodle", "markdown", "plain", "html")
-_FORMAT_PREFIX = re.compile(r"\s*\[(moodle|markdown|plain|html)\]")
+"""The text formats a GIFT text may start with, as ``[name]``."""
+_FORMAT_PREFIX = re.compile(rf"\s*\[({'|'.join(FORMATS)})\]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
 _LINE_START_MARKER = re.compile(r"^(\s*)([-+]|\d+[.)])(?=\s)", re.MULTILINE)
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
