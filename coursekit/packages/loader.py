@@ -239,6 +239,7 @@ class _Loader:
             return None
         read = read_question_file(name, raw[0], label=raw[1])
         self.problems.extend(read.problems)
+        sound: list[tuple[FileQuestion, dict[str, Any]]] = []
         for entry in read.entries:
             used = [
                 self.load_media(
@@ -249,22 +250,17 @@ class _Loader:
             ]
             # A question whose media are missing or broken is reported once, for the file.
             if entry.loaded is not None and all(used):
-                self.check_question_media(entry, entry.loaded, read.path)
-        return read
-
-    def check_question_media(
-        self, entry: FileQuestion, question: dict[str, Any], path: str
-    ) -> None:
-        """The question type's own checks of the media it uses (a hotspot's regions lie
-        inside its image), at the question's lines."""
+                sound.append((entry, entry.loaded))
         media = {
             name.removeprefix("media/"): data
             for name, data in self.used.items()
             if name.startswith("media/")
         }
-        question_type = registry()[question["type"]]
-        for key_path, message in question_type.check_media(question, media):
-            self.problems.extend(entry.problems(path, key_path, message))
+        for entry, question in sound:
+            # The type's own checks of the media it uses: a hotspot's regions in its image.
+            for key_path, message in registry()[question["type"]].check_media(question, media):
+                self.problems.extend(entry.problems(read.path, key_path, message))
+        return read
 
     def load_assessment(
         self, assessment: dict[str, Any], document: PositionedDocument, manifest_path: str
