@@ -6,7 +6,8 @@ TF, Short, Numerical, Matching, Essay, Description; Category items are the file'
 categories), ``title`` and ``id``, the prompt (``stem``), the answers with their weights
 and feedback, and the general feedback (our ``explanation``). Texts are compared as a
 learner sees them: rendered, tags stripped, white space ignored, so that gift-pegjs's
-HTML and our Markdown of the same text agree. The corpus lives outside the project
+HTML and our Markdown of the same text agree. Each file also goes through ``coursekit
+gift2yaml`` and must read back as the same questions. The corpus lives outside the project
 (``../shared/reference/gift/gift-pegjs`` beside the repository, or the folder named by
 ``COURSEKIT_GIFT_REFERENCE``) and is never copied into it.
 """
@@ -21,9 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from coursekit.assessment.banks import read_questions
 from coursekit.assessment.gift import GiftQuestion, read_gift
 from coursekit.assessment.types.base import ID_PATTERN
+from coursekit.cli import main
 from coursekit.packages import markdown
 
 REFERENCE = Path(
@@ -188,3 +192,16 @@ CHECKS = {
     "Numerical": check_numeric,
     "Matching": check_matching,
 }
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_reference_file_converts_to_the_same_yaml_questions(name):
+    if any(refused == name for refused, _index in REFUSED):
+        pytest.skip(f"{name} has items CourseKit refuses")
+    path = REFERENCE / name
+    gift = read_questions(name, path.read_bytes())
+    if not gift:
+        pytest.skip(f"{name} holds categories only")
+    result = CliRunner().invoke(main, ["gift2yaml", str(path)])
+    assert result.exit_code == 0, result.output
+    assert read_questions("converted.yaml", result.stdout.encode()) == gift
