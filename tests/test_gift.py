@@ -173,6 +173,7 @@ def test_text_formats():
     assert one("[markdown]Who is in **the tomb**?{T}")["text"] == "Who is in **the tomb**?"
     assert one("[moodle]2 * 3 = six {T}")["text"] == "2 * 3 = six"
     assert one("[plain]2 *3* [x] <b> {T}")["text"] == "2 \\*3\\* \\[x\\] \\<b\\>"
+    assert one("[plain]1. first\n- second {T}")["text"] == "1\\. first\n\\- second"
     html = one(
         '[html]<p>Which <b>point</b>?</p><p><a href="https://who.int">WHO</a> &amp; '
         '<a href="javascript:x">x</a><br>2*2</p>{=<em>BL40</em>#<i>Yes</i> ~BL57}'

@@ -35,7 +35,9 @@ FORMATS = ("moodle", "markdown", "plain", "html")
 """The text formats a GIFT text may start with, as ``[name]``."""
 _FORMAT_PREFIX = re.compile(rf"\s*\[({'|'.join(FORMATS)})\]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
-_LINE_START_MARKER = re.compile(r"^(\s*)([-+]|\d+[.)])(?=\s)", re.MULTILINE)
+_LINE_START_MARKER = re.compile(r"^(\s*(?:\d+)?)([-+.)])(?=\s)", re.MULTILINE)
+"""A list marker at the start of a line (``-``, ``+``, ``1.``, ``1)``): its punctuation is
+escaped, so plain text stays a paragraph."""
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
