@@ -5,11 +5,13 @@
   var form = document.querySelector("form[data-autosave]");
   if (form) {
     var status = form.querySelector(".autosave-status");
+    // Not form.action: the buttons named "action" shadow that property.
+    var target = form.getAttribute("action");
     var timer = null;
     var save = function () {
       var data = new FormData(form);
       data.delete("action");
-      fetch(form.action, {
+      fetch(target, {
         method: "POST",
         body: data,
         headers: { "Accept": "application/json", "X-CSRFToken": data.get("csrf_token") },
