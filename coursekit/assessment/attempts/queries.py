@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coursekit import db
 from coursekit.assessment.attempts.models import POST_TEST, Attempt, AttemptAnswer, AttemptGrade
@@ -131,13 +131,18 @@ def answers_in_time(attempt: Attempt) -> dict[int, Any]:
 
 
 def _answers(attempt: Attempt, *, in_time: bool) -> dict[int, Any]:
-    query = (
-        select(AttemptAnswer.position, AttemptAnswer.response)
+    # Only each position's newest row is fetched: autosave appends often, and the log of
+    # an attempt grows with every change the learner makes.
+    newest = (
+        select(func.max(AttemptAnswer.id))
         .where(AttemptAnswer.attempt_id == attempt.id)
-        .order_by(AttemptAnswer.id)
+        .group_by(AttemptAnswer.position)
     )
     if in_time and attempt.deadline is not None:
-        query = query.where(AttemptAnswer.saved_at < attempt.deadline)
+        newest = newest.where(AttemptAnswer.saved_at < attempt.deadline)
+    query = select(AttemptAnswer.position, AttemptAnswer.response).where(
+        AttemptAnswer.id.in_(newest)
+    )
     return {position: response for position, response in db.session.execute(query)}
 
 
