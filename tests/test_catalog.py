@@ -230,3 +230,18 @@ def test_debug_server_publishes_packages_changed_on_disk(make_app, tmp_path):
     write_package(tmp_path, "calf", title="Calf, revised", version="1.1.0")
     write_package(tmp_path, "shin", title="Shin")
     assert titles_on(client.get("/modules").text) == ["Calf, revised", "Shin"]
+
+
+def test_the_module_page_shows_assessment_steps_to_learners_and_staff_links_to_staff(app, client):
+    make_user(app, "ann@example.org")
+    login(client, "ann@example.org")
+    enrol(client, "calf")
+    page = client.get("/modules/calf").text
+    assert "Post-test" in page and "pass mark 75 %" in page and "Course evaluation" in page
+    assert "/modules/calf/post-test" in page and "/teach/" not in page
+    staff = app.test_client()
+    make_user(app, "teacher@example.org", Role.INSTRUCTOR)
+    login(staff, "teacher@example.org")
+    staff_page = staff.get("/modules/calf").text
+    assert "/teach/modules/calf/questions" in staff_page
+    assert "/teach/modules/calf/evaluations" in staff_page
