@@ -33,6 +33,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 TABLE_PREFIX = "coursekit_"
+MAX_ID = 2**31 - 1
+"""The largest integer primary key (PostgreSQL's ``integer``): larger ids in a URL exist
+nowhere, and must not reach the database driver, which would fail on them."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITE_OPTION = "coursekit_write"
 F = TypeVar("F", bound=Callable[..., Any])

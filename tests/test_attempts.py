@@ -301,3 +301,23 @@ def test_a_regrade_with_a_corrected_key_adds_a_revision_and_keeps_the_first(
     assert "100 %" in learner.get(f"/attempts/{attempt_id}").text
     unknown = runner.invoke(args=[*args[:5], "9.9.9", *args[6:]])
     assert unknown.exit_code == 1 and "no published version 9.9.9" in unknown.output
+
+
+def test_an_answer_can_be_withdrawn_and_huge_ids_are_not_found(app, learner):
+    attempt_id, _ = start(learner)
+    answer(learner, attempt_id, 1, "Yes")
+    page = f"/attempts/{attempt_id}/1"
+    assert learner.get(page, headers={"Accept": "application/json"}).json["response"] is not None
+    token = csrf_token(learner, page)
+    cleared = learner.post(page, data={"csrf_token": token}, headers={"Accept": "application/json"})
+    assert cleared.status_code == 200 and cleared.json["saved_at"]
+    assert learner.get(page, headers={"Accept": "application/json"}).json["response"] is None
+    assert "not answered" in learner.get(f"/attempts/{attempt_id}").text
+    # An unanswered question posted blank stores nothing.
+    assert rows(app, AttemptAnswer) == 2
+    learner.post(f"/attempts/{attempt_id}/2", data={"csrf_token": token})
+    assert rows(app, AttemptAnswer) == 2
+    huge = 10**30
+    assert learner.get(f"/attempts/{huge}/1").status_code == 404
+    assert learner.get(f"/attempts/{huge}").status_code == 404
+    assert learner.post(f"/attempts/{huge}/submit", data={"csrf_token": token}).status_code == 404

@@ -233,7 +233,9 @@ def test_reviewers_need_the_role_and_the_assignment(app):
     assert "No worksheets are waiting" in elsewhere.get(QUEUE).text
     refused = elsewhere.get(page)
     assert refused.status_code == 403 and "not assigned" in refused.text
-    assert review(instructor(app, module_id="calf"), 999_999).status_code == 404
+    calf_instructor = instructor(app, module_id="calf")
+    assert review(calf_instructor, 999_999).status_code == 404
+    assert calf_instructor.get(f"{QUEUE}/{10**30}").status_code == 404
 
     unassigned = instructor(app, "new@example.org", None)
     assert "not assigned to any module" in unassigned.get(QUEUE).text

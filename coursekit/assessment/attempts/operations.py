@@ -72,13 +72,17 @@ def start_post_test(enrolment: Enrolment, *, now: datetime | None = None) -> Att
 def save_answer(
     attempt: Attempt, position: int, raw: Any, *, now: datetime | None = None
 ) -> AttemptAnswer:
-    """Append the learner's answer to the question at ``position``.
+    """Append the learner's answer to the question at ``position`` (``raw`` None
+    withdraws the answer).
 
     Refused when the attempt is closed or its time is up (the answer would not count),
     when ``position`` is not a question of the attempt, or when the response does not fit
     the question (``AttemptRefused`` with a message for the learner).
     """
     now = now or utcnow()
+    # Re-read the attempt under a row lock: a submit from another tab that commits
+    # between our first read and our insert must win, not be followed by an answer.
+    db.session.refresh(attempt, with_for_update=True)
     if not attempt.is_open:
         raise AttemptRefused("This attempt has been submitted; answers can no longer change.", 409)
     if attempt.deadline is not None and now >= attempt.deadline:
@@ -87,10 +91,13 @@ def save_answer(
         raise AttemptRefused("That question is not part of this attempt.", 404)
     frozen = attempt.questions[position]
     question = resolve(package_for(attempt.enrolment.module_version), frozen)
-    try:
-        response = registry()[question["type"]].parse(question, frozen["arrangement"], raw)
-    except InvalidResponse as exc:
-        raise AttemptRefused(str(exc), 422) from exc
+    if raw is None:
+        response = None  # the learner withdrew their answer: unanswered from now on
+    else:
+        try:
+            response = registry()[question["type"]].parse(question, frozen["arrangement"], raw)
+        except InvalidResponse as exc:
+            raise AttemptRefused(str(exc), 422) from exc
     answer = AttemptAnswer(
         attempt_id=attempt.id, position=position, response=response, saved_at=now
     )

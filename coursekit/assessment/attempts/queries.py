@@ -143,11 +143,15 @@ def _answers(attempt: Attempt, *, in_time: bool) -> dict[int, Any]:
     query = select(AttemptAnswer.position, AttemptAnswer.response).where(
         AttemptAnswer.id.in_(newest)
     )
-    return {position: response for position, response in db.session.execute(query)}
+    # A withdrawn answer is stored as null: the question is unanswered again.
+    rows = db.session.execute(query)
+    return {position: response for position, response in rows if response is not None}
 
 
 def attempt_for(account_id: int, attempt_id: int) -> Attempt | None:
     """The attempt if it exists and belongs to this learner."""
+    if not 0 < attempt_id <= db.MAX_ID:
+        return None  # a tampered id beyond what the column holds: no such attempt
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.enrolment.user_id != account_id:
         return None

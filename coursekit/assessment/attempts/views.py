@@ -136,7 +136,9 @@ def save(attempt_id: int, number: int) -> Page:
     else:
         raw = kind.read_form(request.form, frozen["arrangement"], "answer")
     saved_at = None
-    if not _blank(raw):
+    if _blank(raw):
+        raw = None  # an emptied box or no option ticked: withdraw an earlier answer
+    if raw is not None or number - 1 in latest_answers(attempt):
         try:
             saved_at = save_answer(attempt, number - 1, raw).saved_at
         except AttemptRefused as refusal:

@@ -173,6 +173,8 @@ def submission_for_review(account: User, submission_id: int) -> SubmissionForRev
     """The submission, if it exists; ``WorksheetRefused`` (403) when ``account`` does not
     review its module, or when it is their own worksheet (a learner cannot release their
     own post-test)."""
+    if not 0 < submission_id <= db.MAX_ID:
+        return None  # a tampered id beyond what the column holds
     submission = db.session.get(WorksheetSubmission, submission_id)
     if submission is None:
         return None
