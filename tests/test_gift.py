@@ -337,7 +337,7 @@ def test_every_problem_in_a_file_is_collected_and_good_questions_kept():
 def test_every_gift_question_loads_with_its_type_schema():
     text = (
         "Q1 {=a ~b}\n\nQ2 {~%50%a ~%50%b ~c}\n\nQ3 {T}\n\nQ4 {=x}\n\nQ5 {#1..2}\n\n"
-        "Q6 {=a -> b =c -> d}\n\nQ7 {}\n\nQ8\n"
+        "Q6 {=a -> b =c -> d =e -> f}\n\nQ7 {}\n\nQ8\n"
     )
     loaded = read_questions("bank.gift", text.encode())
     assert [q["type"] for q in loaded] == [
@@ -354,7 +354,7 @@ def test_every_gift_question_loads_with_its_type_schema():
 
 
 def test_schema_problems_in_gift_are_reported_at_the_question():
-    text = "Q1 {T}\n\n::m:: Match {=a -> x =b -> x}\n"
+    text = "Q1 {T}\n\n::m:: Match {=a -> x =b -> x =c -> y}\n"
     with pytest.raises(PackageInvalid) as info:
         read_questions("quizzes/bank.gift", text.encode(), label="lib/quizzes/bank.gift")
     (problem,) = info.value.problems

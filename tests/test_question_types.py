@@ -106,8 +106,8 @@ def test_the_documented_examples_load_and_cover_every_type() -> None:
         ),
         ("matching", {"distractors": ["Anterior"]}, ("distractors",), "'Anterior'"),
         ("matching", {"scoring": "negative"}, ("scoring",), "Must be one of"),
-        ("ordering", {"items": ["only"]}, ("items",), "2 to 10"),
-        ("ordering", {"items": [str(i) for i in range(11)]}, ("items",), "2 to 10"),
+        ("ordering", {"items": ["a", "b"]}, ("items",), "3 to 10"),
+        ("ordering", {"items": [str(i) for i in range(11)]}, ("items",), "3 to 10"),
         ("ordering", {"items": ["a", "b", "a"]}, ("items",), "'a' is repeated"),
         ("hotspot", {"image": "leg.svg"}, ("image",), "media:NAME"),
         (

@@ -173,7 +173,7 @@ def summary(attempt_id: int) -> Page:
         attempt=attempt,
         package=package_for(attempt.enrolment.module_version),
         answered=answers,
-        graded=[_is_graded(attempt, i) for i in range(len(attempt.questions))],
+        graded=[_takes_answer(attempt, i) for i in range(len(attempt.questions))],
         form=AttemptForm(),
         now=utcnow(),
     )
@@ -221,9 +221,11 @@ def _question_page(attempt: Attempt, number: int, error: str = "") -> Page:
     )
 
 
-def _is_graded(attempt: Attempt, position: int) -> bool:
+def _takes_answer(attempt: Attempt, position: int) -> bool:
+    """Whether the item is a question to answer (an essay too), not text to read."""
     package = package_for(attempt.enrolment.module_version)
-    return registry()[resolve(package, attempt.questions[position])["type"]].graded
+    kind = registry()[resolve(package, attempt.questions[position])["type"]]
+    return kind.graded or kind.manual
 
 
 def _blank(raw: Any) -> bool:

@@ -53,6 +53,13 @@ class MatchingSchema(GradedFields):
 
     @validates_schema
     def check_unique(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if len(data["pairs"]) == 2 and not data["distractors"]:
+            # The choices are never shown level with their items: with two, always crossed.
+            raise ValidationError(
+                "with two pairs, add a distractor or a third pair: otherwise the order "
+                "of the choices gives the answer away",
+                "pairs",
+            )
         for side in ("left", "right"):
             repeated = _repeated(pair[side] for pair in data["pairs"])
             if repeated:
@@ -149,7 +156,10 @@ class OrderingSchema(GradedFields):
     items = fields.List(
         text(1000),
         required=True,
-        validate=validate.Length(min=2, max=10, error="give 2 to 10 items"),
+        # Two items are never shown in order, so they would always be shown reversed.
+        validate=validate.Length(
+            min=3, max=10, error="give 3 to 10 items (two would always be shown reversed)"
+        ),
     )
     scoring = fields.String(
         load_default="all-or-nothing", validate=validate.OneOf(["all-or-nothing", "partial"])
