@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import time
 
 import pytest
 import yaml
 
+from coursekit.assessment.quizzes import select_post_test
 from coursekit.packages.discovery import package_candidate
 from coursekit.packages.loader import check_bank, load_package
 from coursekit.packages.problems import PackageInvalid
@@ -247,6 +249,44 @@ def test_bank_with_too_few_tagged_questions_is_reported(tmp_path):
     text = (folder / "module.yaml").read_text()
     assert (problem.path, problem.line) == (path, line_of(text, "- bank: calf-bank"))
     assert "3 questions tagged soleus" in problem.message and "asks for 4" in problem.message
+
+
+def test_draws_that_would_share_questions_are_reported(tmp_path):
+    # 3 questions tagged soleus (also tagged calf), 5 tagged gastroc only.
+    bank = questions(3, "t", tags=("soleus", "calf")) + questions(5, "u", tags=("gastroc",))
+    write_bank(tmp_path, "calf-bank", 0)
+    (tmp_path / "quizzes" / "calf-bank.yaml").write_text(
+        yaml.safe_dump({"title": "Bank", "questions": bank})
+    )
+    soleus = {"bank": "calf-bank", "count": 2, "tags": ["soleus"]}
+    calf = {"bank": "calf-bank", "count": 2, "tags": ["calf"]}
+    gastroc = {"bank": "calf-bank", "count": 4, "tags": ["gastroc"]}
+    folder, _path = bank_package(tmp_path, [soleus, gastroc])
+    assert len(load(folder).package.assessment.draw) == 2
+    # Each of these draws fits the bank alone, but soleus and calf select the same three.
+    folder, path = bank_package(tmp_path, [soleus, gastroc, calf])
+    (problem,) = problems_of(folder)
+    assert problem.path == path
+    assert problem.message.startswith("draws 1, 3 from bank 'calf-bank' ask for 4 different")
+    assert "only 3 match their tags" in problem.message
+
+
+def test_an_attempt_fills_a_narrow_draw_before_a_broad_one_from_the_same_bank(tmp_path):
+    bank = questions(3, "t", tags=("soleus",)) + questions(5, "u", tags=("gastroc",))
+    write_bank(tmp_path, "calf-bank", 0)
+    (tmp_path / "quizzes" / "calf-bank.yaml").write_text(
+        yaml.safe_dump({"title": "Bank", "questions": bank})
+    )
+    broad = {"bank": "calf-bank", "count": 5}
+    narrow = {"bank": "calf-bank", "count": 3, "tags": ["soleus"]}
+    folder, _path = bank_package(tmp_path, [broad, narrow])
+    package = load(folder).package
+    drawn = package.assessment.draw
+    for seed in range(50):
+        rng = random.Random(seed)  # noqa: S311 - reproducible draws, not secrets
+        chosen = [q["id"] for q in select_post_test(package, rng)]
+        from_bank = [qid for qid in chosen if qid[0] in "tu"]
+        assert len(set(from_bank)) == sum(draw.count for draw in drawn) == 8
 
 
 NCCAOM = manifest("calf")["credits"][0]

@@ -76,19 +76,7 @@ def select_post_test(package: ModulePackage, rng: random.Random) -> list[FrozenQ
                 pending = []
         if pending:
             groups.append(pending)
-    chosen: set[tuple[str, str]] = set()
-    for draw in assessment.draw:
-        source = bank_file(package, draw.bank)
-        eligible = [
-            question
-            for question in quiz_file(package, source).questions
-            if set(draw.tags) <= set(question["tags"])
-            and registry()[question["type"]].graded
-            and (source, question["id"]) not in chosen
-        ]
-        for question in rng.sample(eligible, min(draw.count, len(eligible))):
-            chosen.add((source, question["id"]))
-            groups.append([(source, question)])
+    groups += _drawn(package, rng)
     if assessment.shuffle_questions:
         rng.shuffle(groups)
     return [
@@ -102,6 +90,31 @@ def select_post_test(package: ModulePackage, rng: random.Random) -> list[FrozenQ
         for group in groups
         for source, question in group
     ]
+
+
+def _drawn(package: ModulePackage, rng: random.Random) -> list[list[tuple[str, Question]]]:
+    """Each draw's random picks, in manifest order, never one question twice."""
+    draws = package.assessment.draw
+    pools = []
+    for draw in draws:
+        source = bank_file(package, draw.bank)
+        eligible = [
+            question
+            for question in quiz_file(package, source).questions
+            if set(draw.tags) <= set(question["tags"]) and registry()[question["type"]].graded
+        ]
+        pools.append((source, eligible))
+    # Fill the draws with the fewest eligible questions first: a narrow (tagged) draw then
+    # still finds its questions when a broad one from the same bank would have taken them.
+    picks: dict[int, list[tuple[str, Question]]] = {}
+    chosen: set[tuple[str, str]] = set()
+    for index in sorted(range(len(pools)), key=lambda number: len(pools[number][1])):
+        source, pool = pools[index]
+        free = [question for question in pool if (source, question["id"]) not in chosen]
+        taken = rng.sample(free, min(draws[index].count, len(free)))
+        chosen.update((source, question["id"]) for question in taken)
+        picks[index] = [(source, question) for question in taken]
+    return [[pick] for index in range(len(pools)) for pick in picks[index]]
 
 
 def resolve(package: ModulePackage, frozen: FrozenQuestion) -> Question:

@@ -19,6 +19,7 @@ from coursekit.assessment.banks import SUFFIXES, FileQuestion, QuestionFile, rea
 from coursekit.assessment.evaluations.evaluation_form import EvaluationItemsSchema
 from coursekit.assessment.registry import registry
 from coursekit.packages import markdown, schemas, values
+from coursekit.packages.draws import Draw, overdrawn
 from coursekit.packages.media import MediaProblem, check_media
 from coursekit.packages.problems import PackageInvalid, Problem, schema_problems
 from coursekit.packages.sources import PackageFiles, UnsafeName, check_name, file_path
@@ -272,7 +273,7 @@ class _Loader:
             at = (manifest_path, document.position(("assessment", "quiz")))
             quiz = self.load_quiz(assessment["quiz"], at)
             count += _graded(quiz.entries if quiz else [])
-        drawn: dict[str, int] = {}
+        drawn: dict[str, list[Draw]] = {}
         for index, draw in enumerate(assessment.get("draw", [])):
             if not isinstance(draw, dict) or not {"bank", "count"} <= draw.keys():
                 continue  # already reported by the schema
@@ -282,22 +283,41 @@ class _Loader:
             count += draw["count"]
             if questions is None:
                 continue
-            tagged = [q for q in questions if set(tags) <= set(q.tags)]
-            drawn[bank] = drawn.get(bank, 0) + draw["count"]
-            if _graded(tagged) < draw["count"]:
-                which = f" tagged {', '.join(tags)}" if tags else ""
-                self.problem(
-                    *at,
-                    f"bank {bank!r} has {_graded(tagged)} questions{which}; "
-                    f"the draw asks for {draw['count']}",
-                )
-            elif drawn[bank] > _graded(questions):
-                self.problem(
-                    *at,
-                    f"the draws from bank {bank!r} ask for {drawn[bank]} questions in all; "
-                    f"it has {_graded(questions)}",
-                )
+            eligible = frozenset(
+                number
+                for number, question in enumerate(questions)
+                if question.graded and set(tags) <= set(question.tags)
+            )
+            if len(eligible) >= draw["count"]:
+                drawn.setdefault(bank, []).append((index, draw["count"], eligible))
+                continue
+            which = f" tagged {', '.join(tags)}" if tags else ""
+            self.problem(
+                *at,
+                f"bank {bank!r} has {len(eligible)} questions{which}; "
+                f"the draw asks for {draw['count']}",
+            )
+        for bank, draws in drawn.items():
+            self.check_overlap(bank, draws, document, manifest_path)
         return count
+
+    def check_overlap(
+        self,
+        bank: str,
+        draws: list[Draw],
+        document: PositionedDocument,
+        manifest_path: str,
+    ) -> None:
+        short = overdrawn(draws)
+        if short is not None:
+            numbers, asked, available = short
+            self.problem(
+                manifest_path,
+                document.position(("assessment", "draw", numbers[-1] - 1)),
+                f"draws {', '.join(map(str, numbers))} from bank {bank!r} ask for {asked} "
+                f"different questions, but only {available} match their tags; an attempt "
+                "would have fewer questions than the draws say",
+            )
 
     def load_bank(self, bank: str, at: tuple[str, Position]) -> list[FileQuestion] | None:
         """The bank's questions (YAML or GIFT); None when it cannot be read or has
