@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import math
 import re
-import xml.etree.ElementTree as ET
 
 from PIL import Image
+
+from coursekit.packages.media import MediaProblem, svg_root
 
 _EXIF_ORIENTATION = 0x0112
 _QUARTER_TURNS = {5, 6, 7, 8}
@@ -34,14 +35,10 @@ def image_size(name: str, data: bytes) -> tuple[float, float]:
 
 
 def _svg_size(data: bytes) -> tuple[float, float]:
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        raise ImageSizeError("the SVG has a DOCTYPE or entities, so it is not read")
     try:
-        root = ET.fromstring(data)  # noqa: S314 - no DOCTYPE, so no entities
-    except ET.ParseError as exc:
-        raise ImageSizeError(f"the SVG is not well-formed XML: {exc}") from exc
-    if root.tag.rsplit("}", 1)[-1] != "svg":
-        raise ImageSizeError("the file's root element is not <svg>")
+        root = svg_root(data)
+    except MediaProblem as exc:
+        raise ImageSizeError(str(exc)) from exc
     view_box = root.get("viewBox")
     if view_box is not None:
         return _view_box_size(view_box)

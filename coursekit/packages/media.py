@@ -55,7 +55,9 @@ def check_media(name: str, data: bytes) -> str:
     return kind
 
 
-def _check_svg(data: bytes) -> None:
+def svg_root(data: bytes) -> ET.Element:
+    """The ``<svg>`` element of ``data``, parsed without DOCTYPE or entities (so no
+    entity tricks); ``MediaProblem`` when it is not that."""
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
         raise MediaProblem("SVG must not contain a DOCTYPE or entities")
     try:
@@ -64,6 +66,11 @@ def _check_svg(data: bytes) -> None:
         raise MediaProblem(f"the SVG is not well-formed XML: {exc}") from exc
     if _local(root.tag) != "svg":
         raise MediaProblem("the file's root element is not <svg>")
+    return root
+
+
+def _check_svg(data: bytes) -> None:
+    root = svg_root(data)
     for element in root.iter():
         tag = _local(element.tag)
         if tag in _FORBIDDEN_SVG_ELEMENTS:
