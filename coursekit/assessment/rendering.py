@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import url_for
@@ -29,8 +30,15 @@ def media_url_for(package: ModulePackage) -> Callable[[str], str]:
 
 def markdown_renderer(package: ModulePackage) -> Callable[[str], Markup]:
     """Author Markdown → sanitised HTML, with the version's media."""
-    media_url = media_url_for(package)
-    return lambda text: Markup(markdown.render(text or "", media_url))  # noqa: S704 - sanitised by render
+    media_base = media_url_for(package)("")
+    return lambda text: _rendered(media_base, text or "")
+
+
+@lru_cache(maxsize=4096)
+def _rendered(media_base: str, text: str) -> Markup:
+    # A version's texts never change and its media URLs share one prefix (which holds the
+    # content hash), so each text is rendered once per process, as lessons are.
+    return Markup(markdown.render(text, lambda name: media_base + name))  # noqa: S704 - sanitised by render
 
 
 @dataclass(frozen=True)
