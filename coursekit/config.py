@@ -177,6 +177,24 @@ SETTINGS: tuple[Setting, ...] = (
         "file has problems. Unset: the standard CE evaluation form.",
     ),
     Setting(
+        "COURSEKIT_HEARTBEAT_SECONDS",
+        30,
+        "How often an open lesson page reports active reading time. Each report earns at "
+        "most 1.5 times this many seconds of seat time, so an idle tab earns nothing.",
+    ),
+    Setting(
+        "COURSEKIT_IDLE_MINUTES",
+        5,
+        "Minutes without a key press, click, scroll or touch after which a lesson page "
+        "stops reporting time (the learner is taken to be away).",
+    ),
+    Setting(
+        "COURSEKIT_HEARTBEAT_LIMIT",
+        "10 per minute",
+        "Seat-time reports one learner may send; more are refused with 429 (two tabs at "
+        "the default interval send 4 a minute).",
+    ),
+    Setting(
         "COURSEKIT_MAIL_SENDER",
         "log",
         "How mail leaves: `log` writes each message to the `coursekit.mail` logger, `smtp` "

@@ -12,3 +12,7 @@ user_registered = _signals.signal("coursekit.user-registered")
 
 password_changed = _signals.signal("coursekit.password-changed")
 """A user's password was changed or reset; their other sessions are ended. ``user``."""
+
+module_completed = _signals.signal("coursekit.module-completed")
+"""A learner completed a module version: its completion rule holds for the first time.
+``completion`` (a ``coursekit.progress.models.Completion``)."""

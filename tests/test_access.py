@@ -30,6 +30,7 @@ EXPECTED_POLICIES = {
     # Lessons also need an enrolment (or the instructor/admin role), checked in the view.
     "coursekit.lessons.lesson": "learner",
     "coursekit.lessons.complete": "learner",
+    "coursekit.lessons.heartbeat": "learner",
     "coursekit.lessons.media": "learner",
     # Attempts also need an enrolment, or to be the learner's own, checked in the view.
     "coursekit.attempts.overview": "learner",

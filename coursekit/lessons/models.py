@@ -15,15 +15,19 @@ class LessonEventKind(StrEnum):
     OPENED = "opened"
     COMPLETED = "completed"
     """The learner reached the end of the lesson and said they had finished it."""
+    ACTIVE = "active"
+    """``seconds`` of seat time on the lesson, credited when the row was written (see
+    ``coursekit.lessons.seat_time``); a row of 0 seconds restarts the clock."""
 
 
 class LessonEvent(Base):
-    """Something a learner did on a lesson, at a time. Never updated, never deleted:
-    progress is worked out from these rows."""
+    """Something a learner did on a lesson, at a time, or seat time they earned on it.
+    Never updated, never deleted: progress and seat time are worked out from these rows."""
 
     __tablename__ = "coursekit_lesson_event"
     __table_args__ = (
-        CheckConstraint("kind IN ('opened', 'completed')", name="kind"),
+        CheckConstraint("kind IN ('opened', 'completed', 'active')", name="kind"),
+        CheckConstraint("seconds >= 0 AND (kind = 'active' OR seconds = 0)", name="seconds"),
         Index(None, "enrolment_id", "at"),
     )
 
@@ -32,3 +36,4 @@ class LessonEvent(Base):
     lesson: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    seconds: Mapped[int] = mapped_column(default=0, server_default="0")

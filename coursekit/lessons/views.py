@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from coursekit import db
 from coursekit.access import access, current_account
 from coursekit.accounts.models import Role
 from coursekit.catalog.queries import CatalogueEntry, module_entry
+from coursekit.db import utcnow
 from coursekit.lessons.forms import CompleteLessonForm
 from coursekit.lessons.models import LessonEventKind
-from coursekit.lessons.operations import record_lesson_event
+from coursekit.lessons.operations import record_heartbeat, record_lesson_event
 from coursekit.lessons.queries import lesson_progress
 from coursekit.packages.media import content_type
 from coursekit.packages.models import ModuleVersion
 from coursekit.packages.queries import library, package_for
+from coursekit.progress.operations import complete_after_seat_time, complete_if_due
+from coursekit.ratelimit import hit
 from coursekit.web import Page
 
 bp = Blueprint("lessons", __name__)
@@ -49,7 +62,11 @@ def lesson(module_id: str, slug: str) -> Page:
     if current is None:
         abort(404)
     if entry.enrolment is not None:
-        record_lesson_event(entry.enrolment, current, LessonEventKind.OPENED)
+        now = utcnow()
+        seat_time = record_lesson_event(
+            entry.enrolment, package, current, LessonEventKind.OPENED, now=now
+        )
+        complete_after_seat_time(entry.enrolment, seat_time, now=now)
         progress = lesson_progress(entry.enrolment, package)
     else:
         progress = None
@@ -83,7 +100,9 @@ def complete(module_id: str, slug: str) -> Page:
         abort(404)
     if entry.enrolment is None:
         abort(403)  # staff reading without enrolment have nothing to complete
-    record_lesson_event(entry.enrolment, current, LessonEventKind.COMPLETED)
+    now = utcnow()
+    record_lesson_event(entry.enrolment, entry.package, current, LessonEventKind.COMPLETED, now=now)
+    complete_if_due(entry.enrolment, now=now)
     lessons = entry.package.lessons
     index = lessons.index(current)
     if index + 1 < len(lessons):
@@ -91,6 +110,28 @@ def complete(module_id: str, slug: str) -> Page:
         return redirect(url_for(".lesson", module_id=module_id, slug=target))
     flash("You have finished the last lesson.", "success")
     return redirect(url_for("coursekit.catalog.module", module_id=module_id))
+
+
+@bp.post("/modules/<module_id>/lessons/<slug>/heartbeat")
+@access("learner")
+def heartbeat(module_id: str, slug: str) -> Response:
+    """The lesson page reports active reading (``restart=1`` when it starts the clock).
+    Answers JSON ``{"credited": seconds}``; the body carries no time, the server's clock
+    is the only one trusted. 404 for a learner not enrolled in the module; nothing is
+    credited while a post-test attempt is open (test time is not seat time)."""
+    account = current_account()
+    hit("COURSEKIT_HEARTBEAT_LIMIT", key=lambda: f"heartbeat:{account.id}")
+    entry = module_entry(account, module_id)
+    if entry is None or entry.enrolment is None:
+        abort(404)
+    current = entry.package.lesson(slug)
+    if current is None:
+        abort(404)
+    now = utcnow()
+    restart = request.form.get("restart") == "1"
+    seat_time = record_heartbeat(entry.enrolment, entry.package, current, now=now, restart=restart)
+    complete_after_seat_time(entry.enrolment, seat_time, now=now)
+    return jsonify({"credited": seat_time.credited})
 
 
 @bp.get("/media/<content_hash>/<path:name>")

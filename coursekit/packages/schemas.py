@@ -13,6 +13,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from coursekit.accounts.states import STATE_NAMES
+from coursekit.packages.values import WORKSHEET_STEPS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SEMVER = re.compile(
@@ -186,6 +187,18 @@ class AssessmentSchema(Schema):
             raise ValidationError("give a quiz file, bank draws, or both", "quiz")
 
 
+class CompletionSchema(Schema):
+    """``completion``: what completes the module. Omitted fields take the CE defaults,
+    which the loader works out from the rest of the manifest."""
+
+    attestation = fields.Boolean()
+    lessons = fields.Boolean()
+    seat_minutes = fields.Integer(validate=validate.Range(min=0, max=6000))
+    worksheet = fields.String(validate=validate.OneOf(WORKSHEET_STEPS))
+    post_test = fields.Boolean()
+    evaluation = fields.Boolean()
+
+
 class ManifestSchema(Schema):
     """``module.yaml``."""
 
@@ -222,6 +235,7 @@ class ManifestSchema(Schema):
     worksheet = _package_path("quizzes", ("yaml",), required=False)
     evaluation = fields.String(load_default="standard", validate=validate.OneOf(("standard",)))
     evaluation_questions = _package_path("quizzes", ("yaml",), required=False)
+    completion = fields.Nested(CompletionSchema, load_default=dict)
 
 
 class LessonFrontMatterSchema(Schema):

@@ -69,6 +69,29 @@ class Assessment:
     show_which_wrong: bool = True
 
 
+WORKSHEET_STEPS = ("reviewed", "submitted", "none")
+"""What the completion rule asks of the worksheet."""
+
+
+@dataclass(frozen=True)
+class CompletionRule:
+    """What a learner must have done for the module version to be complete.
+
+    The defaults are the CE rules: the attestation accepted, every required lesson
+    completed, ``seat_minutes`` of measured lesson time (test time excluded), the
+    worksheet reviewed (when the module has one), the post-test passed and the course
+    evaluation submitted.
+    """
+
+    seat_minutes: int
+    attestation: bool = True
+    lessons: bool = True
+    worksheet: str = "none"
+    """One of ``WORKSHEET_STEPS``."""
+    post_test: bool = True
+    evaluation: bool = True
+
+
 @dataclass(frozen=True)
 class Lesson:
     """One lesson: ``slug`` is its file name without ``.md``, used in URLs."""
@@ -111,11 +134,19 @@ class ModulePackage:
     evaluation_questions: str | None = None
     """The module's own course evaluation questions (``quizzes/...``), asked after the
     provider's form; None when it has none."""
+    completion: CompletionRule = CompletionRule(seat_minutes=0)
 
     @property
     def minutes(self) -> int:
         """Estimated study time: the sum of the lessons' minutes."""
         return sum(lesson.minutes for lesson in self.lessons)
+
+    @property
+    def required_lessons(self) -> tuple[Lesson, ...]:
+        """The lessons the completion rule asks for (none when it asks for none)."""
+        if not self.completion.lessons:
+            return ()
+        return tuple(lesson for lesson in self.lessons if lesson.required)
 
     def lesson(self, slug: str) -> Lesson | None:
         """The lesson with this slug, or None."""

@@ -32,6 +32,7 @@ from coursekit.db import utcnow
 from coursekit.packages.models import ModuleVersion
 from coursekit.packages.queries import package_for
 from coursekit.packages.values import ModulePackage
+from coursekit.progress.operations import complete_if_due
 
 
 def start_post_test(enrolment: Enrolment, *, now: datetime | None = None) -> Attempt:
@@ -192,6 +193,7 @@ def _grade(
     )
     db.session.add(grade)
     db.session.flush()
+    complete_if_due(attempt.enrolment, now=now)
     return grade
 
 

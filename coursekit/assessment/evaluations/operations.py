@@ -18,6 +18,7 @@ from coursekit.assessment.evaluations.models import EvaluationResponse
 from coursekit.catalog.models import Enrolment
 from coursekit.db import utcnow
 from coursekit.errors import ValidationFailed
+from coursekit.progress.operations import complete_if_due
 
 MAX_COMMENT = 4000
 """Characters a comment may hold: room for a thoughtful paragraph, not for a file."""
@@ -91,4 +92,5 @@ def submit_evaluation(
         if existing is None:
             raise
         return existing
+    complete_if_due(enrolment, now=response.submitted_at)
     return response

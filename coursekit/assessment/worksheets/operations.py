@@ -26,6 +26,7 @@ from coursekit.catalog.models import Enrolment
 from coursekit.errors import ValidationFailed
 from coursekit.packages.models import ModuleVersion
 from coursekit.packages.queries import package_for
+from coursekit.progress.operations import complete_if_due
 
 MAX_COMMENT = 5000
 """Characters in a reviewer's comment."""
@@ -109,6 +110,7 @@ def submit_worksheet(enrolment: Enrolment, answers_raw: Mapping[str, Any]) -> Wo
     submission = WorksheetSubmission(enrolment_id=enrolment.id, answers=stored)
     db.session.add(submission)
     db.session.flush()
+    complete_if_due(enrolment, now=submission.submitted_at)
     return submission
 
 
@@ -149,6 +151,7 @@ def review_worksheet(
         return db.session.scalars(
             select(WorksheetReview).where(WorksheetReview.submission_id == submission.id)
         ).one(), False
+    complete_if_due(enrolment, now=review.reviewed_at)
     return review, True
 
 
