@@ -29,6 +29,7 @@ from coursekit.catalog import views as catalog_views
 from coursekit.errors import render_error
 from coursekit.lessons import views as lesson_views
 from coursekit.packages.publishing import publish_packages
+from coursekit.progress import views as progress_views
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -114,6 +115,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(evaluation_views.bp)
     bp.register_blueprint(statistics_views.bp)
     bp.register_blueprint(worksheet_views.bp)
+    bp.register_blueprint(progress_views.bp)
     if own_login:
         bp.register_blueprint(auth_views.bp)
     return bp

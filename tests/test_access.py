@@ -31,6 +31,7 @@ EXPECTED_POLICIES = {
     "coursekit.lessons.lesson": "learner",
     "coursekit.lessons.complete": "learner",
     "coursekit.lessons.heartbeat": "learner",
+    "coursekit.progress.dashboard": "learner",
     "coursekit.lessons.media": "learner",
     # Attempts also need an enrolment, or to be the learner's own, checked in the view.
     "coursekit.attempts.overview": "learner",

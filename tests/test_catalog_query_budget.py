@@ -13,8 +13,10 @@ PAGES = ("/modules", "/modules/m0", "/modules/m0/lessons/01-anatomy")
 # Signed in: user and roles (2), then the page's own reads; the lesson page also reads
 # the last lesson event (with seat time and test time, to credit the time since) and
 # appends its events.
-# The module page of an enrolled learner adds its assessment steps: attempts and evaluation.
-BUDGET = {"/modules": 4, "/modules/m0": 7, "/modules/m0/lessons/01-anatomy": 6}
+# The module page of an enrolled learner adds its progress (lessons and seat time,
+# attempts, worksheet, evaluation, completion: five queries, see progress_for) and its
+# assessment steps.
+BUDGET = {"/modules": 4, "/modules/m0": 11, "/modules/m0/lessons/01-anatomy": 6}
 
 
 def build(make_app, root, modules: int, learners: int, who: str = "me"):

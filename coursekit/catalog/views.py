@@ -8,8 +8,9 @@ from coursekit.access import access, current_account
 from coursekit.assessment.steps import assessment_steps
 from coursekit.catalog import operations, queries
 from coursekit.catalog.forms import EnrolForm
-from coursekit.lessons.queries import lesson_progress
+from coursekit.db import utcnow
 from coursekit.packages.queries import current_versions
+from coursekit.progress.queries import progress_for
 from coursekit.web import Page, perform
 
 bp = Blueprint("catalog", __name__)
@@ -47,7 +48,7 @@ def _module_page(module_id: str, form: EnrolForm | None = None, status: int = 20
         package=package,
         prerequisite_titles=queries.titles(package.prerequisites, current),
         completed=completed,
-        progress=lesson_progress(entry.enrolment, package) if entry.enrolment else None,
+        progress=progress_for([entry.enrolment], now=utcnow())[0] if entry.enrolment else None,
         steps=assessment_steps(entry.enrolment) if entry.enrolment else [],
         newer_version=newest if newest and newest.id != entry.version.id else None,
         form=form or EnrolForm(formdata=None),

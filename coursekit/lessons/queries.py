@@ -26,11 +26,7 @@ class LessonProgress:
 
 
 def lesson_progress(enrolment: Enrolment, package: ModulePackage) -> LessonProgress:
-    """Progress from the enrolment's lesson events (one query).
-
-    The learner resumes at the lesson they opened last unless they completed it; then
-    at the next lesson not yet completed after it (or before it, if all after are done).
-    """
+    """Progress from the enrolment's lesson events (one query)."""
     rows = db.session.execute(
         select(LessonEvent.lesson, LessonEvent.kind)
         .where(LessonEvent.enrolment_id == enrolment.id)
@@ -38,8 +34,17 @@ def lesson_progress(enrolment: Enrolment, package: ModulePackage) -> LessonProgr
     ).all()
     completed = frozenset(lesson for lesson, kind in rows if kind == LessonEventKind.COMPLETED)
     opened = [lesson for lesson, kind in rows if kind == LessonEventKind.OPENED]
-    lessons = list(package.lessons)
-    start = next((i for i, item in enumerate(lessons) if opened and item.slug == opened[-1]), 0)
-    ordered = lessons[start:] + lessons[:start]
-    resume = next((lesson for lesson in ordered if lesson.slug not in completed), None)
+    resume = resume_lesson(package, completed, opened[-1] if opened else None)
     return LessonProgress(completed=completed, resume=resume, started=bool(rows))
+
+
+def resume_lesson(
+    package: ModulePackage, completed: frozenset[str], last_opened: str | None
+) -> Lesson | None:
+    """Where to pick up: the lesson opened last unless it is completed; then the next
+    lesson not yet completed after it (or before it, if all after are done). None when
+    every lesson is completed."""
+    lessons = list(package.lessons)
+    start = next((i for i, item in enumerate(lessons) if item.slug == last_opened), 0)
+    ordered = lessons[start:] + lessons[:start]
+    return next((lesson for lesson in ordered if lesson.slug not in completed), None)

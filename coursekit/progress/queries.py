@@ -21,8 +21,9 @@ from coursekit.assessment.evaluations.models import EvaluationResponse
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
 from coursekit.catalog.models import Enrolment
 from coursekit.lessons.models import LessonEvent, LessonEventKind
+from coursekit.lessons.queries import resume_lesson
 from coursekit.packages.queries import package_for
-from coursekit.packages.values import ModulePackage
+from coursekit.packages.values import Lesson, ModulePackage
 from coursekit.progress.models import Completion
 from coursekit.progress.rules import (
     Records,
@@ -44,10 +45,17 @@ class Progress:
     missing: tuple[Step, ...]
     percent: int
     completion: Completion | None
+    resume: Lesson | None
+    """The lesson to continue with; None when every lesson is completed."""
+    started: bool
+    """Whether the learner has opened any lesson."""
 
     @property
     def next_step(self) -> Step | None:
         return self.missing[0] if self.missing else None
+
+    def is_completed(self, lesson: Lesson) -> bool:
+        return lesson.slug in self.records.completed_lessons
 
     @property
     def seat_minutes(self) -> int:
@@ -60,10 +68,17 @@ class Progress:
 
 def records_for(enrolments: Sequence[Enrolment], *, now: datetime) -> dict[int, Records]:
     """Records of each enrolment, by enrolment id (four queries for any number)."""
+    return _read_records(enrolments, now=now)[0]
+
+
+def _read_records(
+    enrolments: Sequence[Enrolment], *, now: datetime
+) -> tuple[dict[int, Records], dict[int, str]]:
+    """Records by enrolment id, and the lesson each enrolment opened last."""
     ids = [enrolment.id for enrolment in enrolments]
     if not ids:
-        return {}
-    lessons = _lesson_records(ids)
+        return {}, {}
+    lessons, last_opened = _lesson_records(ids)
     attempts = _attempt_records(ids, now=now)
     worksheets = _worksheet_stages(ids)
     evaluated = set(
@@ -85,12 +100,12 @@ def records_for(enrolments: Sequence[Enrolment], *, now: datetime) -> dict[int, 
             post_test_passed=passed,
             evaluation_submitted=enrolment.id in evaluated,
         )
-    return records
+    return records, last_opened
 
 
 def progress_for(enrolments: Sequence[Enrolment], *, now: datetime) -> list[Progress]:
     """Each enrolment's progress, in the order given (five queries for any number)."""
-    records = records_for(enrolments, now=now)
+    records, last_opened = _read_records(enrolments, now=now)
     completions = completions_for(enrolments)
     result = []
     for enrolment in enrolments:
@@ -104,6 +119,8 @@ def progress_for(enrolments: Sequence[Enrolment], *, now: datetime) -> list[Prog
                 missing=missing_steps(package, own),
                 percent=progress_percent(package, own),
                 completion=completions.get(enrolment.id),
+                resume=resume_lesson(package, own.completed_lessons, last_opened.get(enrolment.id)),
+                started=enrolment.id in last_opened,
             )
         )
     return result
@@ -128,31 +145,37 @@ def completions_for(enrolments: Sequence[Enrolment]) -> dict[int, Completion]:
     return found
 
 
-def _lesson_records(ids: list[int]) -> dict[int, tuple[frozenset[str], int]]:
+def _lesson_records(
+    ids: list[int],
+) -> tuple[dict[int, tuple[frozenset[str], int]], dict[int, str]]:
+    """Per enrolment: lessons completed and seat seconds; and the lesson opened last
+    (grouped per lesson and kind, so the rows grow with lessons, not with events)."""
     rows = db.session.execute(
         select(
             LessonEvent.enrolment_id,
             LessonEvent.lesson,
             LessonEvent.kind,
             func.sum(LessonEvent.seconds),
+            func.max(LessonEvent.id),
         )
-        .where(
-            LessonEvent.enrolment_id.in_(ids),
-            LessonEvent.kind.in_((LessonEventKind.COMPLETED, LessonEventKind.ACTIVE)),
-        )
+        .where(LessonEvent.enrolment_id.in_(ids))
         .group_by(LessonEvent.enrolment_id, LessonEvent.lesson, LessonEvent.kind)
     )
     completed: dict[int, set[str]] = defaultdict(set)
     seconds: dict[int, int] = defaultdict(int)
-    for enrolment_id, lesson, kind, total in rows:
+    opened: dict[int, tuple[int, str]] = {}
+    for enrolment_id, lesson, kind, total, newest in rows:
         if kind == LessonEventKind.COMPLETED:
             completed[enrolment_id].add(lesson)
-        else:
+        elif kind == LessonEventKind.ACTIVE:
             seconds[enrolment_id] += int(total or 0)
-    return {
+        elif enrolment_id not in opened or opened[enrolment_id][0] < newest:
+            opened[enrolment_id] = (newest, lesson)
+    records = {
         enrolment_id: (frozenset(completed[enrolment_id]), seconds[enrolment_id])
         for enrolment_id in completed.keys() | seconds.keys()
     }
+    return records, {enrolment_id: lesson for enrolment_id, (_, lesson) in opened.items()}
 
 
 def _attempt_records(ids: list[int], *, now: datetime) -> dict[int, tuple[int, bool, bool]]:

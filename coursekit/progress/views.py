@@ -1,0 +1,101 @@
+"""The learner's dashboard: every enrolled module, how far along, and what comes next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+from sqlalchemy import select
+
+from coursekit import db
+from coursekit.access import access, current_account
+from coursekit.catalog.models import Enrolment
+from coursekit.db import utcnow
+from coursekit.progress.queries import Progress, progress_for
+from coursekit.progress.rules import Step, StepKind
+from coursekit.progress.schemas import DashboardSchema
+from coursekit.web import Page
+
+bp = Blueprint("progress", __name__)
+
+_DASHBOARD = DashboardSchema()
+
+
+def step_url(progress: Progress, step: Step) -> str:
+    """Where the learner goes to take ``step``."""
+    module_id = progress.package.id
+    if step.kind == StepKind.LESSON:
+        return url_for("coursekit.lessons.lesson", module_id=module_id, slug=step.lesson)
+    if step.kind == StepKind.SEAT_TIME:
+        return resume_url(progress) or url_for(
+            "coursekit.lessons.lesson", module_id=module_id, slug=progress.package.lessons[0].slug
+        )
+    if step.kind in (StepKind.WORKSHEET, StepKind.WORKSHEET_REVIEW):
+        return url_for("coursekit.worksheets.worksheet", module_id=module_id)
+    if step.kind == StepKind.POST_TEST:
+        return url_for("coursekit.attempts.overview", module_id=module_id)
+    if step.kind == StepKind.EVALUATION:
+        return url_for("coursekit.evaluations.evaluate", module_id=module_id)
+    return url_for("coursekit.catalog.module", module_id=module_id)
+
+
+def resume_url(progress: Progress) -> str | None:
+    """The lesson to continue reading, or None when every lesson is completed."""
+    if progress.resume is None:
+        return None
+    return url_for(
+        "coursekit.lessons.lesson", module_id=progress.package.id, slug=progress.resume.slug
+    )
+
+
+def _as_data(progress: Progress) -> dict[str, Any]:
+    steps = [
+        {
+            "kind": step.kind,
+            "text": step.text,
+            "url": step_url(progress, step),
+            "blocked": step.blocked,
+        }
+        for step in progress.missing
+    ]
+    return {
+        "module_id": progress.package.id,
+        "title": progress.package.title,
+        "version": progress.package.version,
+        "enrolled_at": progress.enrolment.enrolled_at,
+        "percent": progress.percent,
+        "complete": progress.completion is not None,
+        "completed_at": progress.completion.completed_at if progress.completion else None,
+        "next_step": steps[0] if steps else None,
+        "missing_steps": steps,
+        "seat_time": {
+            "minutes": progress.seat_minutes,
+            "required_minutes": progress.required_minutes,
+        },
+        "resume_url": resume_url(progress),
+        "module_url": url_for("coursekit.catalog.module", module_id=progress.package.id),
+    }
+
+
+@bp.get("/dashboard")
+@access("learner")
+def dashboard() -> Page:
+    """Modules in progress first (newest enrolment first), then completed ones. Answers
+    JSON (``DashboardSchema``) to ``Accept: application/json``."""
+    enrolments = db.session.scalars(
+        select(Enrolment)
+        .where(Enrolment.user_id == current_account().id)
+        .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
+    ).all()
+    progress = sorted(
+        progress_for(enrolments, now=utcnow()), key=lambda item: item.completion is not None
+    )
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(_DASHBOARD.dump({"enrolments": [_as_data(item) for item in progress]}))
+    return render_template(
+        "coursekit/progress/dashboard.html",
+        in_progress=[item for item in progress if item.completion is None],
+        completed=[item for item in progress if item.completion is not None],
+        step_url=step_url,
+        resume_url=resume_url,
+    )
