@@ -190,9 +190,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "COURSEKIT_HEARTBEAT_LIMIT",
-        "10 per minute",
-        "Seat-time reports one learner may send; more are refused with 429 (two tabs at "
-        "the default interval send 4 a minute).",
+        "20 per minute",
+        "Seat-time reports one learner may send; more are refused with 429.",
     ),
     Setting(
         "COURSEKIT_MAIL_SENDER",
