@@ -3,7 +3,6 @@ rules that keep them honest (one open attempt, one grade, server-side time limit
 
 from __future__ import annotations
 
-import re
 import threading
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from coursekit import db
 from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
 from coursekit.assessment.attempts.operations import close_attempt, start_post_test
 from coursekit.catalog.models import Enrolment
+from tests.attempt_pages import answer, start
 from tests.helpers import csrf_token, login, make_user, submit
 from tests.package_factory import questions, write_package
 
@@ -58,31 +58,6 @@ def learner(app, client):
     login(client, "learner@example.org")
     submit(client, "/modules/calf", {"accept": "y"}, "/modules/calf/enrol")
     return client
-
-
-def start(client) -> tuple[int, str]:
-    """Start (or resume) an attempt; its id and the question page it sends us to."""
-    response = submit(client, OVERVIEW, {}, f"{OVERVIEW}/start")
-    assert response.status_code == 303, response.text
-    attempt_id = int(re.search(r"/attempts/(\d+)/", response.location).group(1))
-    return attempt_id, response.location
-
-
-def displayed_position(page: str, text: str) -> str:
-    """The form value of the option labelled ``text`` on a question page."""
-    for value, label in re.findall(r'value="(\d+)"[^>]*>\s*<span><p>([^<]*)</p>', page):
-        if label == text:
-            return value
-    raise AssertionError(f"no option {text!r} on the page")
-
-
-def answer(client, attempt_id: int, number: int, text: str, action: str = "next"):
-    page = client.get(f"/attempts/{attempt_id}/{number}").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    return client.post(
-        f"/attempts/{attempt_id}/{number}",
-        data={"csrf_token": token, "answer": displayed_position(page, text), "action": action},
-    )
 
 
 def critical_number(app, attempt_id: int) -> int:
