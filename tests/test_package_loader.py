@@ -14,7 +14,16 @@ from coursekit.packages.discovery import package_candidate
 from coursekit.packages.loader import check_bank, load_package
 from coursekit.packages.problems import PackageInvalid
 from coursekit.packages.sources import FolderFiles
-from tests.package_factory import LESSON, SVG, manifest, questions, write_bank, write_package
+from coursekit.packages.values import CompletionRule
+from tests.package_factory import (
+    LESSON,
+    SVG,
+    manifest,
+    questions,
+    write_bank,
+    write_package,
+    write_worksheet,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -398,3 +407,44 @@ def test_check_bank_reports_a_broken_shared_bank_with_its_line(tmp_path):
     (problem,) = check_bank(files, "quizzes/yaml.yaml")
     assert problem.path == "library/quizzes/yaml.yaml" and problem.line >= 2
     assert "invalid YAML" in problem.message
+
+
+def test_the_completion_rule_takes_the_ce_defaults(tmp_path):
+    folder = write_package(tmp_path, worksheet="quizzes/worksheet.yaml")
+    write_worksheet(folder)
+    rule = load(folder).package.completion
+    # The largest credit is 2 hours (CA) or 2 points (NCCAOM): 2 x 50 minutes.
+    assert rule == CompletionRule(seat_minutes=100, worksheet="reviewed")
+    plain = load(write_package(tmp_path / "plain")).package.completion
+    assert plain.worksheet == "none" and plain.post_test and plain.evaluation
+
+
+def test_a_completion_rule_can_ask_for_more_or_for_less_but_not_less_seat_time(tmp_path):
+    rule = {"seat_minutes": 180, "evaluation": False, "lessons": False}
+    folder, _ = with_manifest(tmp_path / "more", manifest_text(completion=rule))
+    loaded = load(folder).package
+    assert loaded.completion.seat_minutes == 180 and not loaded.completion.evaluation
+    assert loaded.required_lessons == ()
+
+    folder, path = with_manifest(tmp_path / "less", manifest_text(completion={"seat_minutes": 60}))
+    (problem,) = problems_of(folder)
+    text = (folder / "module.yaml").read_text()
+    assert (problem.path, problem.line) == (path, line_of(text, "seat_minutes:"))
+    assert "needs at least 100 minutes" in problem.message and "is 60" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("rule", "at", "words"),
+    [
+        ({"worksheet": "reviewed"}, "worksheet: reviewed", "has no worksheet"),
+        ({"worksheet": "graded"}, "worksheet: graded", "Must be one of"),
+        ({"seat_time": 100}, "seat_time:", "unknown field"),
+    ],
+    ids=["worksheet-missing", "worksheet-unknown-stage", "misspelt-field"],
+)
+def test_completion_rule_mistakes_are_reported_at_their_line(tmp_path, rule, at, words):
+    folder, path = with_manifest(tmp_path, manifest_text(completion=rule))
+    (problem,) = problems_of(folder)
+    text = (folder / "module.yaml").read_text()
+    assert (problem.path, problem.line) == (path, line_of(text, at))
+    assert words in problem.message
