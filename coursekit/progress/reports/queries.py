@@ -1,0 +1,237 @@
+"""Reading reports: figures per module version, pages of learners, rows to export, and
+the enrolment behind a learner's record.
+
+Every function sends a fixed number of statements, whatever the number of learners,
+versions and events; the figures come from :mod:`coursekit.progress.reports.figures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
+from sqlalchemy.orm import lazyload
+
+from coursekit import db
+from coursekit.accounts.models import User
+from coursekit.catalog.models import Enrolment
+from coursekit.packages.models import ModuleVersion
+from coursekit.progress.reports.figures import enrolment_figures
+from coursekit.progress.rules import WorksheetStage
+
+PAGE_SIZE = 100
+"""Learners on one page of a learners list."""
+BATCH = 500
+"""Rows fetched at a time while an export streams."""
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    """What happened in one module version, over all its enrolments."""
+
+    version: ModuleVersion
+    enrolled: int = 0
+    in_progress: int = 0
+    """Not completed, with at least one record besides the enrolment."""
+    completed: int = 0
+    attempted: int = 0
+    """Learners with at least one graded (submitted) post-test attempt."""
+    passed: int = 0
+    """Learners among ``attempted`` whose current grade passed on some attempt."""
+    evaluations: int = 0
+    median_seat_seconds: float | None = None
+    """Over the learners with any seat time."""
+    median_attempts: float | None = None
+    """Post-test attempts started, over the learners who started one."""
+
+    @property
+    def not_started(self) -> int:
+        return self.enrolled - self.in_progress - self.completed
+
+    @property
+    def pass_rate(self) -> float | None:
+        """The share of ``attempted`` who passed, 0..1; None when nobody attempted."""
+        return self.passed / self.attempted if self.attempted else None
+
+    @property
+    def median_seat_minutes(self) -> float | None:
+        return None if self.median_seat_seconds is None else self.median_seat_seconds / 60
+
+
+def _ranks(name: str, version: Any, value: Any, counted: Any) -> tuple[Any, Any]:
+    """Each row's rank by ``value`` among the rows of its version that are ``counted``,
+    and how many those are: a median then needs no second pass over the rows."""
+    window = {"partition_by": (version, counted)}
+    return (
+        func.row_number().over(**window, order_by=value).label(f"{name}_rank"),
+        func.count().over(**window).label(f"{name}_size"),
+    )
+
+
+def _median(value: Any, rank: Any, size: Any, counted: ColumnElement[bool]) -> Any:
+    """The mean of the middle row (odd size) or the two middle rows (even size): ranks r
+    with size <= 2r <= size + 2."""
+    return func.avg(value).filter(and_(counted, 2 * rank >= size, 2 * rank <= size + 2))
+
+
+def version_summaries(versions: Sequence[ModuleVersion]) -> list[VersionSummary]:
+    """A summary of each version, in the order given (one statement)."""
+    if not versions:
+        return []
+    scope = select(Enrolment.id).where(Enrolment.module_version_id.in_([v.id for v in versions]))
+    figures = enrolment_figures(scope).subquery("figures")
+    seat, tries, version = figures.c.seat_seconds, figures.c.attempts, figures.c.module_version_id
+    ranked = select(
+        figures,
+        *_ranks("seat", version, seat, seat > 0),
+        *_ranks("tries", version, tries, tries > 0),
+    ).subquery("ranked")
+    r = ranked.c
+    completed = r.completed_at.is_not(None)
+    started = or_(
+        r.lesson_events > 0,
+        r.attempts > 0,
+        r.worksheet_submissions > 0,
+        r.evaluated_at.is_not(None),
+    )
+    rows = db.session.execute(
+        select(
+            r.module_version_id,
+            func.count().label("enrolled"),
+            func.count().filter(and_(~completed, started)).label("in_progress"),
+            func.count().filter(completed).label("completed"),
+            func.count().filter(r.graded_attempts > 0).label("attempted"),
+            func.count().filter(r.passed_attempts > 0).label("passed"),
+            func.count().filter(r.evaluated_at.is_not(None)).label("evaluations"),
+            _median(r.seat_seconds, r.seat_rank, r.seat_size, r.seat_seconds > 0).label("seat"),
+            _median(r.attempts, r.tries_rank, r.tries_size, r.attempts > 0).label("tries"),
+        ).group_by(r.module_version_id)
+    )
+    found = {row.module_version_id: row for row in rows}
+    summaries = []
+    for module_version in versions:
+        row = found.get(module_version.id)
+        if row is None:
+            summaries.append(VersionSummary(module_version))
+            continue
+        summaries.append(
+            VersionSummary(
+                module_version,
+                enrolled=row.enrolled,
+                in_progress=row.in_progress,
+                completed=row.completed,
+                attempted=row.attempted,
+                passed=row.passed,
+                evaluations=row.evaluations,
+                # PostgreSQL's avg() answers a Decimal.
+                median_seat_seconds=None if row.seat is None else float(row.seat),
+                median_attempts=None if row.tries is None else float(row.tries),
+            )
+        )
+    return summaries
+
+
+def worksheet_stage(submissions: int, reviews: int) -> WorksheetStage:
+    """Where an enrolment stands on its worksheet, from its counts of records."""
+    if reviews:
+        return WorksheetStage.REVIEWED
+    return WorksheetStage.SUBMITTED if submissions else WorksheetStage.NOT_SUBMITTED
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    """One learner's enrolment in a version, as the learners list and its CSV show it."""
+
+    enrolment_id: int
+    first_name: str
+    last_name: str
+    email: str
+    nccaom_id: str | None
+    enrolled_at: datetime
+    lessons_completed: int
+    seat_minutes: int
+    attempts: int
+    best_percent: float | None
+    passed: bool | None
+    """None when no attempt has been graded yet."""
+    worksheet: WorksheetStage
+    evaluated: bool
+    completed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> LearnerRow:
+        """The learner's row from a result row of :func:`learner_query`."""
+        return cls(
+            enrolment_id=row.enrolment_id,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            email=row.email,
+            nccaom_id=row.nccaom_id,
+            enrolled_at=row.enrolled_at,
+            lessons_completed=row.lessons_completed,
+            seat_minutes=int(row.seat_seconds) // 60,
+            attempts=row.attempts,
+            best_percent=row.best_percent,
+            passed=bool(row.passed_attempts) if row.graded_attempts else None,
+            worksheet=worksheet_stage(row.worksheet_submissions, row.worksheet_reviews),
+            evaluated=row.evaluated_at is not None,
+            completed_at=row.completed_at,
+        )
+
+
+_BY_NAME = (User.last_name, User.first_name, Enrolment.id)
+
+
+def learner_query(scope: Select[Any]) -> Select[Any]:
+    """The enrolments in ``scope`` with their learners and figures, by name."""
+    return (
+        enrolment_figures(scope)
+        .add_columns(User.first_name, User.last_name, User.email, User.nccaom_id)
+        .join(User, User.id == Enrolment.user_id)
+        .order_by(*_BY_NAME)
+    )
+
+
+def learners_page(version: ModuleVersion, page: int) -> list[LearnerRow]:
+    """Page ``page`` (from 1) of the version's learners, by name (one statement)."""
+    scope = (
+        select(Enrolment.id)
+        .join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.module_version_id == version.id)
+        .order_by(*_BY_NAME)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return [LearnerRow.from_row(row) for row in db.session.execute(learner_query(scope))]
+
+
+def enrolled_count(version: ModuleVersion) -> int:
+    """How many learners enrolled in the version (one statement)."""
+    query = select(func.count()).where(Enrolment.module_version_id == version.id)
+    return db.session.scalar(query) or 0
+
+
+def learner_rows(version: ModuleVersion) -> Iterator[LearnerRow]:
+    """Every learner of the version, by name, read ``BATCH`` rows at a time (one
+    statement), so an export holds one batch in memory whatever the number of learners."""
+    scope = select(Enrolment.id).where(Enrolment.module_version_id == version.id)
+    query = learner_query(scope).execution_options(yield_per=BATCH)
+    for row in db.session.execute(query):
+        yield LearnerRow.from_row(row)
+
+
+def enrolment_record(enrolment_id: int) -> tuple[Enrolment, User] | None:
+    """The enrolment (with its module version) and its learner, or None (one statement;
+    none for an id beyond what the column holds, which exists nowhere)."""
+    if not 0 < enrolment_id <= db.MAX_ID:
+        return None
+    row = db.session.execute(
+        select(Enrolment, User)
+        .join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.id == enrolment_id)
+        .options(lazyload(User.roles))  # a record does not show the learner's roles
+    ).first()
+    return None if row is None else (row[0], row[1])

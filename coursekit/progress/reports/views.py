@@ -1,0 +1,143 @@
+"""Report pages and exports for instructors (their assigned modules) and administrators.
+
+Who may read what follows the evaluation results and question statistics pages: a
+module never published is 404; anyone but an administrator or an instructor assigned to
+the module is 403 (learners are refused by the ``instructor`` policy before that).
+"""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, abort, render_template, request
+from werkzeug.wrappers import Response
+
+from coursekit.access import access, current_account
+from coursekit.accounts.models import User
+from coursekit.assessment.evaluations.queries import may_read_results
+from coursekit.assessment.evaluations.views import require_results_reader
+from coursekit.catalog.models import Enrolment
+from coursekit.db import utcnow
+from coursekit.packages.models import ModuleVersion
+from coursekit.packages.queries import package_for
+from coursekit.progress.queries import progress_for
+from coursekit.progress.reports import queries
+from coursekit.progress.reports.exports import (
+    EVENT_COLUMNS,
+    LEARNER_COLUMNS,
+    csv_chunks,
+    csv_response,
+    event_cells,
+    learner_cells,
+)
+from coursekit.progress.timeline import EventKind, events
+from coursekit.web import Page
+
+bp = Blueprint("reports", __name__)
+
+EVENT_LABELS = {
+    EventKind.ENROLLED: "Enrolled, attestation accepted",
+    EventKind.LESSON_OPENED: "Opened lesson",
+    EventKind.LESSON_COMPLETED: "Completed lesson",
+    EventKind.SEAT_TIME: "Seat time",
+    EventKind.ATTEMPT_STARTED: "Started post-test attempt",
+    EventKind.ATTEMPT_SUBMITTED: "Submitted post-test attempt",
+    EventKind.ATTEMPT_REGRADED: "Post-test attempt regraded",
+    EventKind.WORKSHEET_SUBMITTED: "Submitted worksheet",
+    EventKind.WORKSHEET_REVIEWED: "Worksheet reviewed",
+    EventKind.EVALUATION_SUBMITTED: "Submitted course evaluation",
+    EventKind.MODULE_COMPLETED: "Completed the module",
+}
+
+
+def _module_version(module_id: str, version: str) -> ModuleVersion:
+    """The version of a module the current reader may read; 404 when there is none."""
+    _account, versions = require_results_reader(module_id)
+    for module_version in versions:
+        if module_version.version == version:
+            return module_version
+    abort(404)
+
+
+def _readable_enrolment(enrolment_id: int) -> tuple[Enrolment, User]:
+    """The enrolment and its learner; 404 when there is none, 403 when the reader is not
+    assigned to its module."""
+    found = queries.enrolment_record(enrolment_id)
+    if found is None:
+        abort(404)
+    account = current_account()
+    if account is None or not may_read_results(account, found[0].module_version.module_id):
+        abort(403)
+    return found
+
+
+@bp.get("/teach/modules/<module_id>/report")
+@access("instructor")
+def module_report(module_id: str) -> Page:
+    """Every version of the module, newest first, with its figures."""
+    _account, versions = require_results_reader(module_id)
+    return render_template(
+        "coursekit/progress/reports/module.html",
+        module_id=module_id,
+        title=versions[0].title,
+        summaries=queries.version_summaries(versions),
+    )
+
+
+@bp.get("/teach/modules/<module_id>/report/<version>/learners")
+@access("instructor")
+def learners(module_id: str, version: str) -> Page:
+    """One page of the version's learners, by name; ``?page=`` beyond the last is 404."""
+    module_version = _module_version(module_id, version)
+    total = queries.enrolled_count(module_version)
+    pages = max(1, math.ceil(total / queries.PAGE_SIZE))
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= pages:
+        abort(404)
+    return render_template(
+        "coursekit/progress/reports/learners.html",
+        module_version=module_version,
+        package=package_for(module_version),
+        rows=queries.learners_page(module_version, page),
+        total=total,
+        page=page,
+        pages=pages,
+    )
+
+
+@bp.get("/teach/modules/<module_id>/report/<version>/learners.csv")
+@access("instructor")
+def learners_csv(module_id: str, version: str) -> Response:
+    """Every learner of the version as CSV (columns in docs/reports.md), streamed."""
+    module_version = _module_version(module_id, version)
+    package = package_for(module_version)
+    rows = (learner_cells(row, package) for row in queries.learner_rows(module_version))
+    filename = f"{module_id}-{version}-learners.csv"
+    return csv_response(filename, csv_chunks(LEARNER_COLUMNS, rows))
+
+
+@bp.get("/teach/enrolments/<int:enrolment_id>")
+@access("instructor")
+def learner_record(enrolment_id: int) -> Page:
+    """One enrolment's full record: progress, what is still missing, every event."""
+    enrolment, learner = _readable_enrolment(enrolment_id)
+    progress = progress_for([enrolment], now=utcnow())[0]
+    return render_template(
+        "coursekit/progress/reports/record.html",
+        enrolment=enrolment,
+        learner=learner,
+        progress=progress,
+        events=events([enrolment.id]),
+        labels=EVENT_LABELS,
+    )
+
+
+@bp.get("/teach/enrolments/<int:enrolment_id>/events.csv")
+@access("instructor")
+def events_csv(enrolment_id: int) -> Response:
+    """Every event of one enrolment as CSV, in time order, streamed."""
+    enrolment, _learner = _readable_enrolment(enrolment_id)
+    version = enrolment.module_version
+    rows = (event_cells(event) for event in events([enrolment.id]))
+    filename = f"{version.module_id}-{version.version}-enrolment-{enrolment.id}-events.csv"
+    return csv_response(filename, csv_chunks(EVENT_COLUMNS, rows))
