@@ -207,6 +207,46 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("COURSEKIT_SMTP_PASSWORD", None, "SMTP password."),
     Setting("COURSEKIT_SMTP_STARTTLS", True, "Upgrade the SMTP connection with STARTTLS."),
     Setting("COURSEKIT_SMTP_TIMEOUT", 30, "Seconds to wait for the SMTP server."),
+    Setting(
+        "COURSEKIT_XAPI_BASE_IRI",
+        None,
+        "This site's address for xAPI, e.g. `https://ce.example.org`: the learners' account "
+        "`homePage`, the start of every activity id, and the seed of every statement id. "
+        "Needed by `coursekit xapi export` and `send`; keep it once statements have left "
+        "(see `docs/xapi.md`).",
+    ),
+    Setting(
+        "COURSEKIT_XAPI_ENDPOINT",
+        None,
+        "xAPI endpoint of a Learning Record Store, e.g. `https://lrs.example.org/xapi/` "
+        "(statements go to its `statements` resource). Unset: `coursekit xapi send` is off.",
+    ),
+    Setting(
+        "COURSEKIT_XAPI_USERNAME",
+        None,
+        "User name (or key) for HTTP Basic authentication at the LRS; unset means none.",
+    ),
+    Setting("COURSEKIT_XAPI_PASSWORD", None, "Password (or secret) for the LRS."),
+    Setting("COURSEKIT_XAPI_BATCH_SIZE", 100, "Statements sent to the LRS in one request."),
+    Setting(
+        "COURSEKIT_XAPI_RETRIES",
+        5,
+        "Tries per batch within one run of `coursekit xapi send` when the LRS fails or "
+        "cannot be reached; the next run starts again where this one stopped.",
+    ),
+    Setting(
+        "COURSEKIT_XAPI_BACKOFF_SECONDS",
+        2.0,
+        "Seconds to wait before the second try of a batch; the wait doubles for each further try.",
+    ),
+    Setting("COURSEKIT_XAPI_TIMEOUT", 30, "Seconds to wait for the LRS to answer a request."),
+    Setting(
+        "COURSEKIT_XAPI_OVERLAP_MINUTES",
+        10,
+        "How far back each run of `coursekit xapi send` reads events again, so that one "
+        "written by a transaction that committed late is still sent. Make it longer than "
+        "the longest write transaction and the clock difference between app servers.",
+    ),
 )
 
 DEFAULTS: Mapping[str, Any] = {setting.name: setting.default for setting in SETTINGS}

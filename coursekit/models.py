@@ -9,6 +9,7 @@ from coursekit.db import Base
 from coursekit.lessons.models import LessonEvent
 from coursekit.packages.models import ModuleVersion
 from coursekit.progress.models import Completion
+from coursekit.progress.xapi.models import XapiActor, XapiOutbox
 
 __all__ = [
     "Attempt",
@@ -26,4 +27,6 @@ __all__ = [
     "UserRole",
     "WorksheetReview",
     "WorksheetSubmission",
+    "XapiActor",
+    "XapiOutbox",
 ]

@@ -11,12 +11,14 @@ from coursekit.cli.modules import modules_group, pack_command, unpack_command, v
 from coursekit.cli.questions import gift2yaml_command, questions_command
 from coursekit.cli.serve import serve_command
 from coursekit.cli.users import users_group
+from coursekit.cli.xapi import xapi_group
 
 COMMANDS = (
     db_group,
     users_group,
     modules_group,
     attempts_group,
+    xapi_group,
     validate_command,
     pack_command,
     unpack_command,
