@@ -381,6 +381,29 @@ def test_statements_read_again_in_the_overlap_are_stored_once(make_app, tmp_path
     assert lrs.stored == before
 
 
+def test_a_long_history_is_read_a_page_at_a_time(make_app, tmp_path, lrs, monkeypatch):
+    monkeypatch.setattr("coursekit.progress.xapi.outbox.PAGE", 3)
+    app = lrs_app(make_app, tmp_path, lrs.endpoint, COURSEKIT_XAPI_BATCH_SIZE=2)
+    enrolment = record_everything(app)
+    with app.app_context():
+        # At the time of the first lesson's completion: a page must not end between them.
+        db.session.add(
+            LessonEvent(
+                enrolment_id=enrolment,
+                lesson="02-needling",
+                kind=LessonEventKind.OPENED,
+                at=START + timedelta(minutes=3),
+            )
+        )
+        db.session.commit()
+    result = run(app, "send")
+    assert result.exit_code == 0, result.output
+    pages = [[2, 2], [2, 1], [2, 1], [1]]
+    assert lrs.requests == [("POST", size) for page in pages for size in page]
+    assert sorted(lrs.ids) == sorted(s["id"] for s in exported(app))
+    assert len(set(lrs.ids)) == 11
+
+
 def test_a_statement_committed_late_is_still_sent(make_app, tmp_path, lrs):
     app = lrs_app(make_app, tmp_path, lrs.endpoint)
     enrolment = record_everything(app)
