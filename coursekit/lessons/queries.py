@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coursekit import db
 from coursekit.catalog.models import Enrolment
 from coursekit.lessons.models import LessonEvent, LessonEventKind
 from coursekit.packages.values import Lesson, ModulePackage
+
+
+@dataclass(frozen=True)
+class LessonRecords:
+    """What an enrolment's lesson events add up to."""
+
+    completed: frozenset[str] = frozenset()
+    seat_seconds: int = 0
+    last_opened: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,17 +35,52 @@ class LessonProgress:
         return lesson.slug in self.completed
 
 
+def lesson_records(enrolment_ids: Sequence[int]) -> dict[int, LessonRecords]:
+    """Lessons completed, seat time and the lesson opened last, per enrolment (one query,
+    grouped per lesson and kind: its rows grow with lessons, not with events)."""
+    if not enrolment_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            LessonEvent.enrolment_id,
+            LessonEvent.lesson,
+            LessonEvent.kind,
+            func.sum(LessonEvent.seconds),
+            func.max(LessonEvent.id),
+        )
+        .where(LessonEvent.enrolment_id.in_(enrolment_ids))
+        .group_by(LessonEvent.enrolment_id, LessonEvent.lesson, LessonEvent.kind)
+    )
+    completed: dict[int, set[str]] = {}
+    seconds: dict[int, int] = {}
+    opened: dict[int, tuple[int, str]] = {}
+    for enrolment_id, lesson, kind, total, newest in rows:
+        completed.setdefault(enrolment_id, set())
+        seconds.setdefault(enrolment_id, 0)
+        if kind == LessonEventKind.COMPLETED:
+            completed[enrolment_id].add(lesson)
+        elif kind == LessonEventKind.ACTIVE:
+            seconds[enrolment_id] += int(total or 0)
+        elif enrolment_id not in opened or opened[enrolment_id][0] < newest:
+            opened[enrolment_id] = (newest, lesson)
+    return {
+        enrolment_id: LessonRecords(
+            completed=frozenset(completed[enrolment_id]),
+            seat_seconds=seconds[enrolment_id],
+            last_opened=opened[enrolment_id][1] if enrolment_id in opened else None,
+        )
+        for enrolment_id in completed
+    }
+
+
 def lesson_progress(enrolment: Enrolment, package: ModulePackage) -> LessonProgress:
     """Progress from the enrolment's lesson events (one query)."""
-    rows = db.session.execute(
-        select(LessonEvent.lesson, LessonEvent.kind)
-        .where(LessonEvent.enrolment_id == enrolment.id)
-        .order_by(LessonEvent.id)
-    ).all()
-    completed = frozenset(lesson for lesson, kind in rows if kind == LessonEventKind.COMPLETED)
-    opened = [lesson for lesson, kind in rows if kind == LessonEventKind.OPENED]
-    resume = resume_lesson(package, completed, opened[-1] if opened else None)
-    return LessonProgress(completed=completed, resume=resume, started=bool(rows))
+    records = lesson_records([enrolment.id]).get(enrolment.id, LessonRecords())
+    return LessonProgress(
+        completed=records.completed,
+        resume=resume_lesson(package, records.completed, records.last_opened),
+        started=records.last_opened is not None,
+    )
 
 
 def resume_lesson(

@@ -7,7 +7,6 @@ evaluation responses) in a fixed number of queries, whatever the number of enrol
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,8 +19,7 @@ from coursekit.assessment.attempts.models import POST_TEST, Attempt, AttemptGrad
 from coursekit.assessment.evaluations.models import EvaluationResponse
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
 from coursekit.catalog.models import Enrolment
-from coursekit.lessons.models import LessonEvent, LessonEventKind
-from coursekit.lessons.queries import resume_lesson
+from coursekit.lessons.queries import LessonRecords, lesson_records, resume_lesson
 from coursekit.packages.queries import package_for
 from coursekit.packages.values import Lesson, ModulePackage
 from coursekit.progress.models import Completion
@@ -78,7 +76,7 @@ def _read_records(
     ids = [enrolment.id for enrolment in enrolments]
     if not ids:
         return {}, {}
-    lessons, last_opened = _lesson_records(ids)
+    lessons = lesson_records(ids)
     attempts = _attempt_records(ids, now=now)
     worksheets = _worksheet_stages(ids)
     evaluated = set(
@@ -88,18 +86,19 @@ def _read_records(
     )
     records = {}
     for enrolment in enrolments:
-        completed, seconds = lessons.get(enrolment.id, (frozenset(), 0))
+        own = lessons.get(enrolment.id, LessonRecords())
         used, open_now, passed = attempts.get(enrolment.id, (0, False, False))
         records[enrolment.id] = Records(
             attested=enrolment.attested_at is not None,
-            completed_lessons=completed,
-            seat_seconds=seconds,
+            completed_lessons=own.completed,
+            seat_seconds=own.seat_seconds,
             worksheet=worksheets.get(enrolment.id, WorksheetStage.NOT_SUBMITTED),
             attempts_used=used,
             attempt_open=open_now,
             post_test_passed=passed,
             evaluation_submitted=enrolment.id in evaluated,
         )
+    last_opened = {key: value.last_opened for key, value in lessons.items() if value.last_opened}
     return records, last_opened
 
 
@@ -143,39 +142,6 @@ def completions_for(enrolments: Sequence[Enrolment]) -> dict[int, Completion]:
         if enrolment_id is not None:
             found[enrolment_id] = row
     return found
-
-
-def _lesson_records(
-    ids: list[int],
-) -> tuple[dict[int, tuple[frozenset[str], int]], dict[int, str]]:
-    """Per enrolment: lessons completed and seat seconds; and the lesson opened last
-    (grouped per lesson and kind, so the rows grow with lessons, not with events)."""
-    rows = db.session.execute(
-        select(
-            LessonEvent.enrolment_id,
-            LessonEvent.lesson,
-            LessonEvent.kind,
-            func.sum(LessonEvent.seconds),
-            func.max(LessonEvent.id),
-        )
-        .where(LessonEvent.enrolment_id.in_(ids))
-        .group_by(LessonEvent.enrolment_id, LessonEvent.lesson, LessonEvent.kind)
-    )
-    completed: dict[int, set[str]] = defaultdict(set)
-    seconds: dict[int, int] = defaultdict(int)
-    opened: dict[int, tuple[int, str]] = {}
-    for enrolment_id, lesson, kind, total, newest in rows:
-        if kind == LessonEventKind.COMPLETED:
-            completed[enrolment_id].add(lesson)
-        elif kind == LessonEventKind.ACTIVE:
-            seconds[enrolment_id] += int(total or 0)
-        elif enrolment_id not in opened or opened[enrolment_id][0] < newest:
-            opened[enrolment_id] = (newest, lesson)
-    records = {
-        enrolment_id: (frozenset(completed[enrolment_id]), seconds[enrolment_id])
-        for enrolment_id in completed.keys() | seconds.keys()
-    }
-    return records, {enrolment_id: lesson for enrolment_id, (_, lesson) in opened.items()}
 
 
 def _attempt_records(ids: list[int], *, now: datetime) -> dict[int, tuple[int, bool, bool]]:

@@ -86,7 +86,7 @@ def events(
     until: datetime | None = None,
 ) -> Iterator[Event]:
     """Events of the given enrolments (all when None) with ``since <= at < until``, in
-    time order (ties in a fixed order). Seat time that credited nothing (the clock
+    time order (ties by source, then record id). Seat time that credited nothing (the clock
     restarting) is left out."""
     sources = (
         _enrolments,
@@ -99,11 +99,22 @@ def events(
         _completions,
     )
     streams = [source(enrolment_ids, since, until) for source in sources]
-    return heapq.merge(*streams, key=lambda event: (event.at, event.key))
+    return heapq.merge(*streams, key=_order)
+
+
+def _order(event: Event) -> tuple[datetime, str, int]:
+    """Time, then source, then the record's id: the order each source is read in."""
+    source, _, number = event.key.rpartition(":")
+    return event.at, source, int(number)
 
 
 def _read(
-    query: Select[Any], at: Any, ids: Sequence[int] | None, since: Any, until: Any
+    query: Select[Any],
+    at: Any,
+    ids: Sequence[int] | None,
+    since: Any,
+    until: Any,
+    record_id: Any,
 ) -> Iterator[Any]:
     if ids is not None:
         query = query.where(Enrolment.id.in_(ids))
@@ -111,7 +122,8 @@ def _read(
         query = query.where(at >= since)
     if until is not None:
         query = query.where(at < until)
-    yield from db.session.execute(query.order_by(at).execution_options(yield_per=BATCH))
+    ordered = query.order_by(at, record_id).execution_options(yield_per=BATCH)
+    yield from db.session.execute(ordered)
 
 
 _WHO = (Enrolment.id, Enrolment.user_id, Enrolment.module_version_id)
@@ -119,7 +131,7 @@ _WHO = (Enrolment.id, Enrolment.user_id, Enrolment.module_version_id)
 
 def _enrolments(ids: Sequence[int] | None, since: Any, until: Any) -> Iterator[Event]:
     query = select(*_WHO, Enrolment.enrolled_at, Enrolment.attestation_version)
-    for row in _read(query, Enrolment.enrolled_at, ids, since, until):
+    for row in _read(query, Enrolment.enrolled_at, ids, since, until, Enrolment.id):
         yield Event(
             EventKind.ENROLLED,
             row.enrolled_at,
@@ -143,7 +155,7 @@ def _lesson_events(ids: Sequence[int] | None, since: Any, until: Any) -> Iterato
         .join(LessonEvent, LessonEvent.enrolment_id == Enrolment.id)
         .where((LessonEvent.kind != LessonEventKind.ACTIVE) | (LessonEvent.seconds > 0))
     )
-    for row in _read(query, LessonEvent.at, ids, since, until):
+    for row in _read(query, LessonEvent.at, ids, since, until, LessonEvent.id):
         yield Event(
             _LESSON_KINDS[LessonEventKind(row.kind)],
             row.at,
@@ -157,7 +169,7 @@ def _lesson_events(ids: Sequence[int] | None, since: Any, until: Any) -> Iterato
 def _attempt_starts(ids: Sequence[int] | None, since: Any, until: Any) -> Iterator[Event]:
     query = select(*_WHO, Attempt.id.label("attempt_id"), Attempt.number, Attempt.started_at)
     query = query.join(Attempt, Attempt.enrolment_id == Enrolment.id)
-    for row in _read(query, Attempt.started_at, ids, since, until):
+    for row in _read(query, Attempt.started_at, ids, since, until, Attempt.id):
         yield Event(
             EventKind.ATTEMPT_STARTED,
             row.started_at,
@@ -180,7 +192,7 @@ def _attempt_grades(ids: Sequence[int] | None, since: Any, until: Any) -> Iterat
         .join(Attempt, Attempt.enrolment_id == Enrolment.id)
         .join(AttemptGrade, AttemptGrade.attempt_id == Attempt.id)
     )
-    for row in _read(query, AttemptGrade.graded_at, ids, since, until):
+    for row in _read(query, AttemptGrade.graded_at, ids, since, until, AttemptGrade.id):
         first = row.revision == 1
         yield Event(
             EventKind.ATTEMPT_SUBMITTED if first else EventKind.ATTEMPT_REGRADED,
@@ -198,7 +210,9 @@ def _worksheet_submissions(ids: Sequence[int] | None, since: Any, until: Any) ->
     query = select(*_WHO, WorksheetSubmission.id.label("submission_id"))
     query = query.add_columns(WorksheetSubmission.submitted_at)
     query = query.join(WorksheetSubmission, WorksheetSubmission.enrolment_id == Enrolment.id)
-    for row in _read(query, WorksheetSubmission.submitted_at, ids, since, until):
+    for row in _read(
+        query, WorksheetSubmission.submitted_at, ids, since, until, WorksheetSubmission.id
+    ):
         yield Event(
             EventKind.WORKSHEET_SUBMITTED,
             row.submitted_at,
@@ -214,7 +228,7 @@ def _worksheet_reviews(ids: Sequence[int] | None, since: Any, until: Any) -> Ite
         .join(WorksheetSubmission, WorksheetSubmission.enrolment_id == Enrolment.id)
         .join(WorksheetReview, WorksheetReview.submission_id == WorksheetSubmission.id)
     )
-    for row in _read(query, WorksheetReview.reviewed_at, ids, since, until):
+    for row in _read(query, WorksheetReview.reviewed_at, ids, since, until, WorksheetReview.id):
         yield Event(
             EventKind.WORKSHEET_REVIEWED,
             row.reviewed_at,
@@ -228,7 +242,9 @@ def _evaluations(ids: Sequence[int] | None, since: Any, until: Any) -> Iterator[
     query = select(*_WHO, EvaluationResponse.id.label("response_id"))
     query = query.add_columns(EvaluationResponse.submitted_at)
     query = query.join(EvaluationResponse, EvaluationResponse.enrolment_id == Enrolment.id)
-    for row in _read(query, EvaluationResponse.submitted_at, ids, since, until):
+    for row in _read(
+        query, EvaluationResponse.submitted_at, ids, since, until, EvaluationResponse.id
+    ):
         yield Event(
             EventKind.EVALUATION_SUBMITTED,
             row.submitted_at,
@@ -245,7 +261,7 @@ def _completions(ids: Sequence[int] | None, since: Any, until: Any) -> Iterator[
             Completion.module_version_id == Enrolment.module_version_id,
         ),
     )
-    for row in _read(query, Completion.completed_at, ids, since, until):
+    for row in _read(query, Completion.completed_at, ids, since, until, Completion.id):
         yield Event(
             EventKind.MODULE_COMPLETED,
             row.completed_at,
