@@ -7,14 +7,16 @@ export streams one result row per CSV row.
 
 ``scope`` is always a ``SELECT`` of enrolment ids: every enrolment of a module, of one
 version, or one page of a learners list (so a page reads the records of its own
-learners, not the whole version's).
+learners, not the whole version's). It is written once, as a common table expression
+that each total reads: otherwise PostgreSQL works out the scope (a page of learners
+sorted by name) once per total.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, distinct, func, select
+from sqlalchemy import Select, Subquery, and_, distinct, exists, func, select
 from sqlalchemy.orm import aliased
 
 from coursekit.assessment.attempts.models import POST_TEST, Attempt, AttemptGrade
@@ -47,10 +49,12 @@ def lesson_totals(scope: Select[Any]) -> Subquery:
 def attempt_totals(scope: Select[Any]) -> Subquery:
     """Per enrolment with post-test attempts: attempts started, attempts graded, the best
     current percent and how many attempts passed. An attempt's current grade is its
-    highest revision, as everywhere else (a regrade replaces the earlier result)."""
+    highest revision, as everywhere else (a regrade replaces the earlier result): the
+    one with no newer revision, which PostgreSQL answers with an anti-join instead of a
+    lookup per attempt."""
     newer = aliased(AttemptGrade)
-    current = (
-        select(func.max(newer.revision)).where(newer.attempt_id == Attempt.id).scalar_subquery()
+    superseded = exists().where(
+        newer.attempt_id == AttemptGrade.attempt_id, newer.revision > AttemptGrade.revision
     )
     return (
         select(
@@ -62,7 +66,7 @@ def attempt_totals(scope: Select[Any]) -> Subquery:
         )
         .outerjoin(
             AttemptGrade,
-            and_(AttemptGrade.attempt_id == Attempt.id, AttemptGrade.revision == current),
+            and_(AttemptGrade.attempt_id == Attempt.id, ~superseded),
         )
         .where(Attempt.quiz == POST_TEST, Attempt.enrolment_id.in_(scope))
         .group_by(Attempt.enrolment_id)
@@ -89,9 +93,10 @@ def worksheet_totals(scope: Select[Any]) -> Subquery:
 def enrolment_figures(scope: Select[Any]) -> Select[Any]:
     """One row per enrolment in ``scope``: who and when, then every figure the reports
     show, zero (or NULL for times and the best percent) where there are no records."""
-    lessons = lesson_totals(scope)
-    attempts = attempt_totals(scope)
-    worksheets = worksheet_totals(scope)
+    ids = select(scope.cte("scope").c.id)
+    lessons = lesson_totals(ids)
+    attempts = attempt_totals(ids)
+    worksheets = worksheet_totals(ids)
     return (
         select(
             Enrolment.id.label("enrolment_id"),
@@ -121,5 +126,5 @@ def enrolment_figures(scope: Select[Any]) -> Select[Any]:
                 Completion.module_version_id == Enrolment.module_version_id,
             ),
         )
-        .where(Enrolment.id.in_(scope))
+        .where(Enrolment.id.in_(ids))
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from coursekit import db
@@ -63,11 +63,12 @@ class VersionSummary:
 
 def _ranks(name: str, version: Any, value: Any, counted: Any) -> tuple[Any, Any]:
     """Each row's rank by ``value`` among the rows of its version that are ``counted``,
-    and how many those are: a median then needs no second pass over the rows."""
-    window = {"partition_by": (version, counted)}
+    and how many those are: a median then needs no second pass over the rows. Both use
+    one window (the count framed over the whole partition), so the rows are sorted once."""
+    window = {"partition_by": (version, counted), "order_by": value}
     return (
-        func.row_number().over(**window, order_by=value).label(f"{name}_rank"),
-        func.count().over(**window).label(f"{name}_size"),
+        func.row_number().over(**window).label(f"{name}_rank"),
+        func.count().over(**window, rows=(None, None)).label(f"{name}_size"),
     )
 
 
@@ -82,30 +83,37 @@ def version_summaries(versions: Sequence[ModuleVersion]) -> list[VersionSummary]
     if not versions:
         return []
     scope = select(Enrolment.id).where(Enrolment.module_version_id.in_([v.id for v in versions]))
-    figures = enrolment_figures(scope).subquery("figures")
-    seat, tries, version = figures.c.seat_seconds, figures.c.attempts, figures.c.module_version_id
+    f = enrolment_figures(scope).subquery("figures")
+    completed = f.c.completed_at.is_not(None)
+    started = or_(
+        f.c.lesson_events > 0,
+        f.c.attempts > 0,
+        f.c.worksheet_submissions > 0,
+        f.c.evaluated_at.is_not(None),
+    )
+    # Only what is counted goes on into the windows: each sorts every row it carries.
     ranked = select(
-        figures,
-        *_ranks("seat", version, seat, seat > 0),
-        *_ranks("tries", version, tries, tries > 0),
+        f.c.module_version_id,
+        case((completed, 1), else_=0).label("completed"),
+        case((and_(~completed, started), 1), else_=0).label("in_progress"),
+        case((f.c.graded_attempts > 0, 1), else_=0).label("attempted"),
+        case((f.c.passed_attempts > 0, 1), else_=0).label("passed"),
+        case((f.c.evaluated_at.is_not(None), 1), else_=0).label("evaluated"),
+        f.c.seat_seconds,
+        f.c.attempts,
+        *_ranks("seat", f.c.module_version_id, f.c.seat_seconds, f.c.seat_seconds > 0),
+        *_ranks("tries", f.c.module_version_id, f.c.attempts, f.c.attempts > 0),
     ).subquery("ranked")
     r = ranked.c
-    completed = r.completed_at.is_not(None)
-    started = or_(
-        r.lesson_events > 0,
-        r.attempts > 0,
-        r.worksheet_submissions > 0,
-        r.evaluated_at.is_not(None),
-    )
     rows = db.session.execute(
         select(
             r.module_version_id,
             func.count().label("enrolled"),
-            func.count().filter(and_(~completed, started)).label("in_progress"),
-            func.count().filter(completed).label("completed"),
-            func.count().filter(r.graded_attempts > 0).label("attempted"),
-            func.count().filter(r.passed_attempts > 0).label("passed"),
-            func.count().filter(r.evaluated_at.is_not(None)).label("evaluations"),
+            func.sum(r.in_progress).label("in_progress"),
+            func.sum(r.completed).label("completed"),
+            func.sum(r.attempted).label("attempted"),
+            func.sum(r.passed).label("passed"),
+            func.sum(r.evaluated).label("evaluations"),
             _median(r.seat_seconds, r.seat_rank, r.seat_size, r.seat_seconds > 0).label("seat"),
             _median(r.attempts, r.tries_rank, r.tries_size, r.attempts > 0).label("tries"),
         ).group_by(r.module_version_id)
