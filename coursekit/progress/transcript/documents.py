@@ -108,9 +108,9 @@ def transcript_pdf(transcript: Transcript, *, generated_at: datetime) -> bytes:
     """The transcript as a PDF, rendered by WeasyPrint from HTML and CSS. The template
     loads nothing (its CSS is inline, every value is escaped text), so rendering never
     reads a file or the network."""
-    # Imported here, not at start-up: WeasyPrint loads pango and its fonts (tens of MB per
-    # process), which only this download needs, and a server without pango still serves
-    # every other page.
+    # Imported here, not at start-up: WeasyPrint loads pango and its fonts (about 30 MB
+    # and a second per process, bench/README.md), which only this download needs, and a
+    # server without pango still serves every other page.
     from weasyprint import HTML
 
     html = render_transcript(

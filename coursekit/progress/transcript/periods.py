@@ -44,12 +44,18 @@ class Period:
         return None if self.end is None else datetime.combine(self.end, time.max, UTC)
 
     @property
+    def dates(self) -> str:
+        """``22 November 2022 to 21 November 2026``; empty for all time."""
+        if self.start is None or self.end is None:
+            return ""
+        return f"{self.start.strftime(DAY)} to {self.end.strftime(DAY)}"
+
+    @property
     def description(self) -> str:
         """The name with the dates, for headings: ``NCCAOM cycle, 22 November 2022 to …``."""
-        if self.start is None or self.end is None:
+        if not self.dates:
             return self.name
-        dates = f"{self.start.strftime(DAY)} to {self.end.strftime(DAY)}"
-        return dates if self.key == CUSTOM else f"{self.name}, {dates}"
+        return self.dates if self.key == CUSTOM else f"{self.name}, {self.dates}"
 
     @property
     def query_args(self) -> dict[str, str]:
@@ -96,7 +102,7 @@ class PeriodForm(Form):
         self.today = today
         choices = [(ALL_TIME, "All time")]
         for key, (name, years) in CYCLES.items():
-            dates = preset(key, today).description.removeprefix(f"{name}, ")
+            dates = preset(key, today).dates
             choices.append((key, f"{name}: the {years} years up to today, {dates}"))
         self.period.choices = [*choices, (CUSTOM, "Dates I choose")]
 
