@@ -30,6 +30,8 @@ from coursekit.errors import render_error
 from coursekit.lessons import views as lesson_views
 from coursekit.packages.publishing import publish_packages
 from coursekit.progress import views as progress_views
+from coursekit.progress.reports import views as report_views
+from coursekit.progress.transcript import views as transcript_views
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -115,7 +117,9 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(evaluation_views.bp)
     bp.register_blueprint(statistics_views.bp)
     bp.register_blueprint(worksheet_views.bp)
+    bp.register_blueprint(transcript_views.bp)
     bp.register_blueprint(progress_views.bp)
+    bp.register_blueprint(report_views.bp)
     if own_login:
         bp.register_blueprint(auth_views.bp)
     return bp

@@ -194,6 +194,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Seat-time reports one learner may send; more are refused with 429.",
     ),
     Setting(
+        "COURSEKIT_PDF_LIMIT",
+        "10 per minute;60 per hour",
+        "PDF documents (transcripts) one user may have rendered; more are refused with 429.",
+    ),
+    Setting(
         "COURSEKIT_MAIL_SENDER",
         "log",
         "How mail leaves: `log` writes each message to the `coursekit.mail` logger, `smtp` "

@@ -45,12 +45,22 @@ EXPECTED_POLICIES = {
     "coursekit.evaluations.evaluate": "learner",
     "coursekit.evaluations.results": "instructor",
     "coursekit.statistics.questions": "instructor",
+    # Reports also need an assignment to the module (or the admin role): checked in the views.
+    "coursekit.reports.module_report": "instructor",
+    "coursekit.reports.learners": "instructor",
+    "coursekit.reports.learners_csv": "instructor",
+    "coursekit.reports.learner_record": "instructor",
+    "coursekit.reports.events_csv": "instructor",
     # Worksheets also need an enrolment (learners) or an assignment (instructors).
     "coursekit.worksheets.worksheet": "learner",
     "coursekit.worksheets.submit": "learner",
     "coursekit.worksheets.queue": "instructor",
     "coursekit.worksheets.submission": "instructor",
     "coursekit.worksheets.review": "instructor",
+    # The transcript has no id in its URLs: each reads the signed-in learner's own records.
+    "coursekit.transcript.page": "learner",
+    "coursekit.transcript.download_csv": "learner",
+    "coursekit.transcript.download_pdf": "learner",
 }
 SAMPLE_ARGS = {
     "licence_id": 999_999,
@@ -63,6 +73,8 @@ SAMPLE_ARGS = {
     "attempt_id": 999_999,
     "number": 1,
     "submission_id": 999_999,
+    "version": "1.0.0",
+    "enrolment_id": 999_999,
 }
 ROLES = {
     "anonymous": None,

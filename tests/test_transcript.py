@@ -321,3 +321,12 @@ def test_the_transcript_costs_a_fixed_number_of_queries(make_app, tmp_path, url)
     # User and roles, the completions with their versions; the page and the PDF also
     # print the learner's licences.
     assert len(twelve) == (3 if url.endswith(".csv") else 4), twelve
+
+
+def test_pdfs_are_rate_limited_per_learner(make_app):
+    app = make_app(COURSEKIT_PDF_LIMIT="2 per minute")
+    client, _ = learner(app)
+    other, _ = learner(app, "other@example.org")
+    assert [client.get("/transcript.pdf").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/transcript.csv").status_code == 200
+    assert other.get("/transcript.pdf").status_code == 200

@@ -22,6 +22,7 @@ from coursekit.progress.transcript.documents import (
 )
 from coursekit.progress.transcript.periods import PeriodForm
 from coursekit.progress.transcript.queries import Transcript, transcript_for
+from coursekit.ratelimit import hit
 from coursekit.web import Page
 
 bp = Blueprint("transcript", __name__)
@@ -69,6 +70,9 @@ def download_csv() -> Page:
 @bp.get("/transcript.pdf")
 @access("learner")
 def download_pdf() -> Page:
+    # A PDF costs a third of a second of a worker's time: limit how often one learner asks.
+    account = current_account()
+    hit("COURSEKIT_PDF_LIMIT", key=lambda: f"pdf:{account.id}")
     now = utcnow()
     form, transcript = _read(now.date())
     if transcript is None:
