@@ -63,8 +63,9 @@ class VersionSummary:
 
 def _ranks(name: str, version: Any, value: Any, counted: Any) -> tuple[Any, Any]:
     """Each row's rank by ``value`` among the rows of its version that are ``counted``,
-    and how many those are: a median then needs no second pass over the rows. Both use
-    one window (the count framed over the whole partition), so the rows are sorted once."""
+    and how many those are: a median then needs no second pass over the rows. Both are
+    over the same ordering (the count framed over the whole partition), which PostgreSQL
+    sorts once for the two."""
     window = {"partition_by": (version, counted), "order_by": value}
     return (
         func.row_number().over(**window).label(f"{name}_rank"),
