@@ -14,9 +14,9 @@ from coursekit.accounts.models import ModuleAssignment, Role
 from coursekit.assessment.evaluations.queries import module_versions
 from coursekit.packages.publishing import publish_packages
 from coursekit.progress.reports import queries
-from coursekit.progress.reports.exports import defused
 from coursekit.progress.reports.queries import version_summaries
 from coursekit.progress.timeline import EventKind
+from coursekit.spreadsheet import defused
 from tests.helpers import login, make_user
 from tests.package_factory import manifest, write_package, write_worksheet
 from tests.report_records import (

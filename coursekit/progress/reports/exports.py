@@ -17,14 +17,11 @@ from flask import Response, stream_with_context
 from coursekit.packages.values import ModulePackage
 from coursekit.progress.reports.queries import LearnerRow
 from coursekit.progress.timeline import Event
+from coursekit.spreadsheet import defused
 
 CHUNK_CHARS = 16 * 1024
 """Characters written out at a time: fewer, larger writes than one per row, and still a
 fixed bound."""
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make Excel, LibreOffice or Google Sheets read a cell as a formula
-(OWASP, "CSV injection"): ``=``, ``+``, ``-`` and ``@``, and tab and carriage return,
-which some of them skip before looking."""
 
 LEARNER_COLUMNS = (
     "enrolment_id",
@@ -55,14 +52,6 @@ EVENT_COLUMNS = (
     "detail",
     "key",
 )
-
-
-def defused(value: object) -> object:
-    """``value``, with a leading apostrophe when it is text a spreadsheet would run as a
-    formula; the apostrophe shows the text as it was, and runs nothing."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:

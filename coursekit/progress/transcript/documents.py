@@ -24,6 +24,7 @@ from coursekit.progress.transcript.queries import (
     credit_lines,
     unit,
 )
+from coursekit.spreadsheet import defused
 
 CSV_COLUMNS = (
     "completed_on",
@@ -38,9 +39,6 @@ CSV_COLUMNS = (
     "provider_number",
     "certificate_number",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage
-return too, in some programs)."""
 
 
 def credit_text(credit: Credit) -> str:
@@ -73,12 +71,6 @@ def render_transcript(template: str, transcript: Transcript, **context: Any) -> 
     )
 
 
-def csv_cell(text: str) -> str:
-    """``text``, kept as text by spreadsheets: a leading apostrophe stops a cell that
-    starts like a formula (a module title such as ``=HYPERLINK(…)``) from being run."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def transcript_csv(transcript: Transcript) -> bytes:
     """The transcript's completions as CSV: UTF-8 with a byte-order mark (without one,
     spreadsheet programs misread accented titles), CRLF line ends, every cell guarded."""
@@ -100,7 +92,7 @@ def transcript_csv(transcript: Transcript) -> bytes:
                 line.provider_number,
                 "",  # certificates are not issued yet (docs/transcript.md)
             )
-            writer.writerow([csv_cell(cell) for cell in row])
+            writer.writerow([defused(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
