@@ -7,8 +7,6 @@ anything from the package.
 
 from __future__ import annotations
 
-import hashlib
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -20,6 +18,7 @@ from coursekit.assessment.banks import SUFFIXES, FileQuestion, QuestionFile, rea
 from coursekit.assessment.evaluations.evaluation_form import EvaluationItemsSchema
 from coursekit.assessment.registry import registry
 from coursekit.packages import markdown, schemas, values
+from coursekit.packages.building import build_package, completion_rule
 from coursekit.packages.draws import Draw, overdrawn
 from coursekit.packages.media import MediaProblem, check_media
 from coursekit.packages.problems import PackageInvalid, Problem, schema_problems
@@ -34,8 +33,6 @@ from coursekit.packages.yamlpos import (
 
 MANIFEST = "module.yaml"
 MIN_POST_TEST_QUESTIONS = 10
-MINUTES_PER_CREDIT_HOUR = 50
-"""A CE hour is at least 50 minutes of learning (California; NCCAOM accepts the same)."""
 """NCCAOM: an online course ends with an assessment of at least 10 questions."""
 
 Position = tuple[int, int]
@@ -68,16 +65,6 @@ class LoadedPackage:
 def load_package(files: PackageFiles, shared: PackageFiles | None = None) -> LoadedPackage:
     """Load the package in ``files``; shared banks and media come from ``shared``."""
     return _Loader(files, shared).load()
-
-
-def content_hash(files: Mapping[str, bytes]) -> str:
-    """SHA-256 over every file's name and bytes, in name order."""
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        data = files[name]
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
 
 
 class _Loader:
@@ -165,46 +152,13 @@ class _Loader:
                 f"the post-test has {questions} questions; a CE post-test needs at least "
                 f"{MIN_POST_TEST_QUESTIONS} (quiz questions plus bank draws)",
             )
-        completion = self.completion_rule(manifest, document, manifest_path)
+        completion, problems = completion_rule(manifest)
+        for key_path, message in problems:
+            self.problem(manifest_path, document.position(key_path), message)
         if self.problems:
             raise PackageInvalid(self.problems)
-        package = _build_package(manifest, lessons, MappingProxyType(dict(self.used)), completion)
+        package = build_package(manifest, lessons, MappingProxyType(dict(self.used)), completion)
         return LoadedPackage(package, self.files.label, MappingProxyType(document.values))
-
-    def completion_rule(
-        self, manifest: dict[str, Any], document: Any, manifest_path: str
-    ) -> values.CompletionRule:
-        """The manifest's completion rule, its omitted fields filled with the CE
-        defaults: seat time for the largest credit in 50-minute hours, and the worksheet
-        reviewed when the module has one."""
-        given = manifest.get("completion", {})
-        credit_hours = max((_credit_total(c) for c in manifest.get("credits", [])), default=0)
-        needed = math.ceil(credit_hours * MINUTES_PER_CREDIT_HOUR)
-        seat_minutes = given.get("seat_minutes", needed)
-        if seat_minutes < needed:
-            self.problem(
-                manifest_path,
-                document.position(("completion", "seat_minutes")),
-                f"the credit claims {credit_hours:g} hours, which needs at least {needed} "
-                f"minutes of seat time ({MINUTES_PER_CREDIT_HOUR}-minute hours); "
-                f"seat_minutes is {seat_minutes}",
-            )
-        has_worksheet = bool(manifest.get("worksheet"))
-        worksheet = given.get("worksheet", "reviewed" if has_worksheet else "none")
-        if worksheet != "none" and not has_worksheet:
-            self.problem(
-                manifest_path,
-                document.position(("completion", "worksheet")),
-                f"completion asks for the worksheet {worksheet}, but the module has no worksheet",
-            )
-        return values.CompletionRule(
-            seat_minutes=seat_minutes,
-            attestation=given.get("attestation", True),
-            lessons=given.get("lessons", True),
-            worksheet=worksheet,
-            post_test=given.get("post_test", True),
-            evaluation=given.get("evaluation", True),
-        )
 
     def load_lessons(
         self, paths: list[str], document: PositionedDocument, manifest_path: str
@@ -384,52 +338,6 @@ def _exists(source: PackageFiles, name: str) -> bool:
     except (FileNotFoundError, UnsafeName):
         return False
     return True
-
-
-def _credit_total(credit: dict[str, Any]) -> float:
-    """A credit's hours, or its NCCAOM points (one point per hour), as the manifest
-    gives them."""
-    return credit.get("hours") or sum(credit.get("points", {}).values())
-
-
-def _build_package(
-    manifest: dict[str, Any],
-    lessons: list[values.Lesson],
-    files: Mapping[str, bytes],
-    completion: values.CompletionRule,
-) -> values.ModulePackage:
-    assessment = manifest["assessment"]
-    return values.ModulePackage(
-        id=manifest["id"],
-        title=manifest["title"],
-        version=manifest["version"],
-        summary=manifest["summary"],
-        objectives=tuple(manifest["objectives"]),
-        authors=tuple(values.Author(**author) for author in manifest["authors"]),
-        covers=values.Covers(**{k: tuple(v) for k, v in manifest["covers"].items()}),
-        prerequisites=tuple(manifest["prerequisites"]),
-        lessons=tuple(lessons),
-        credits=tuple(
-            values.Credit(**{**credit, "points": tuple(credit.get("points", {}).items())})
-            for credit in manifest["credits"]
-        ),
-        delivery=manifest["delivery"],
-        assessment=values.Assessment(
-            **{
-                **assessment,
-                "draw": tuple(
-                    values.BankDraw(d["bank"], d["count"], tuple(d["tags"]))
-                    for d in assessment["draw"]
-                ),
-            }
-        ),
-        worksheet=manifest.get("worksheet"),
-        evaluation=manifest["evaluation"],
-        evaluation_questions=manifest.get("evaluation_questions"),
-        completion=completion,
-        content_hash=content_hash(files),
-        files=files,
-    )
 
 
 def check_bank(files: PackageFiles, name: str) -> list[Problem]:
