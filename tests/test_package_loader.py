@@ -11,50 +11,18 @@ import yaml
 
 from coursekit.assessment.quizzes import select_post_test
 from coursekit.packages.discovery import package_candidate
-from coursekit.packages.loader import check_bank, load_package
-from coursekit.packages.problems import PackageInvalid
+from coursekit.packages.loader import check_bank
 from coursekit.packages.sources import FolderFiles
-from coursekit.packages.values import CompletionRule
+from tests.loader_helpers import line_of, load, manifest_text, problems_of, with_manifest
 from tests.package_factory import (
     LESSON,
     SVG,
-    manifest,
     questions,
     write_bank,
     write_package,
-    write_worksheet,
 )
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def load(folder):
-    candidate = package_candidate(folder)
-    return load_package(candidate.files, candidate.shared)
-
-
-def problems_of(folder):
-    with pytest.raises(PackageInvalid) as info:
-        load(folder)
-    assert info.value.problems
-    return info.value.problems
-
-
-def line_of(text, needle, start=1):
-    """1-based number of the first line at or after ``start`` that contains ``needle``."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if number >= start and needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in text")
-
-
-def manifest_text(**overrides):
-    return yaml.safe_dump(manifest("calf", **overrides), sort_keys=False)
-
-
-def with_manifest(tmp_path, text):
-    folder = write_package(tmp_path, manifest_text=text)
-    return folder, f"{package_candidate(folder).label}/module.yaml"
 
 
 def test_valid_package_loads_as_frozen_values_in_manifest_order(tmp_path):
@@ -298,28 +266,6 @@ def test_an_attempt_fills_a_narrow_draw_before_a_broad_one_from_the_same_bank(tm
         assert len(set(from_bank)) == sum(draw.count for draw in drawn) == 8
 
 
-NCCAOM = manifest("calf")["credits"][0]
-STATE = manifest("calf")["credits"][1]
-
-
-@pytest.mark.parametrize(
-    ("credit", "at", "words"),
-    [
-        ({k: v for k, v in NCCAOM.items() if k != "course_number"}, "- board: NCCAOM", "course"),
-        ({**NCCAOM, "hours": 2}, "hours: 2", "not hours"),
-        ({k: v for k, v in STATE.items() if k != "hours"}, "- board: CA", "hours"),
-        ({**NCCAOM, "approved_until": "2025-12-31"}, "approved_until:", "approved_from"),
-    ],
-    ids=["nccaom-no-course-number", "nccaom-hours", "state-no-hours", "approval-backwards"],
-)
-def test_credit_rules_are_reported_at_the_credit(tmp_path, credit, at, words):
-    folder, path = with_manifest(tmp_path, manifest_text(credits=[credit]))
-    (problem,) = problems_of(folder)
-    text = (folder / "module.yaml").read_text()
-    assert (problem.path, problem.line) == (path, line_of(text, at))
-    assert words in problem.message
-
-
 @pytest.mark.parametrize(
     ("svg", "words"),
     [
@@ -407,44 +353,3 @@ def test_check_bank_reports_a_broken_shared_bank_with_its_line(tmp_path):
     (problem,) = check_bank(files, "quizzes/yaml.yaml")
     assert problem.path == "library/quizzes/yaml.yaml" and problem.line >= 2
     assert "invalid YAML" in problem.message
-
-
-def test_the_completion_rule_takes_the_ce_defaults(tmp_path):
-    folder = write_package(tmp_path, worksheet="quizzes/worksheet.yaml")
-    write_worksheet(folder)
-    rule = load(folder).package.completion
-    # The largest credit is 2 hours (CA) or 2 points (NCCAOM): 2 x 50 minutes.
-    assert rule == CompletionRule(seat_minutes=100, worksheet="reviewed")
-    plain = load(write_package(tmp_path / "plain")).package.completion
-    assert plain.worksheet == "none" and plain.post_test and plain.evaluation
-
-
-def test_a_completion_rule_can_ask_for_more_or_for_less_but_not_less_seat_time(tmp_path):
-    rule = {"seat_minutes": 180, "evaluation": False, "lessons": False}
-    folder, _ = with_manifest(tmp_path / "more", manifest_text(completion=rule))
-    loaded = load(folder).package
-    assert loaded.completion.seat_minutes == 180 and not loaded.completion.evaluation
-    assert loaded.required_lessons == ()
-
-    folder, path = with_manifest(tmp_path / "less", manifest_text(completion={"seat_minutes": 60}))
-    (problem,) = problems_of(folder)
-    text = (folder / "module.yaml").read_text()
-    assert (problem.path, problem.line) == (path, line_of(text, "seat_minutes:"))
-    assert "needs at least 100 minutes" in problem.message and "is 60" in problem.message
-
-
-@pytest.mark.parametrize(
-    ("rule", "at", "words"),
-    [
-        ({"worksheet": "reviewed"}, "worksheet: reviewed", "has no worksheet"),
-        ({"worksheet": "graded"}, "worksheet: graded", "Must be one of"),
-        ({"seat_time": 100}, "seat_time:", "unknown field"),
-    ],
-    ids=["worksheet-missing", "worksheet-unknown-stage", "misspelt-field"],
-)
-def test_completion_rule_mistakes_are_reported_at_their_line(tmp_path, rule, at, words):
-    folder, path = with_manifest(tmp_path, manifest_text(completion=rule))
-    (problem,) = problems_of(folder)
-    text = (folder / "module.yaml").read_text()
-    assert (problem.path, problem.line) == (path, line_of(text, at))
-    assert words in problem.message
