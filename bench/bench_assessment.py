@@ -30,6 +30,8 @@ from sqlalchemy import delete, event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assessment_data import KINDS, gift_bank, yaml_bank, yaml_question
+
 from coursekit import create_app, db
 from coursekit.accounts import operations
 from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
@@ -44,102 +46,9 @@ from tests.package_factory import write_package
 PASSWORD = "benchmark passphrase 2026"
 MODULE = "calf"
 OVERVIEW = f"/modules/{MODULE}/post-test"
-KINDS = ("single", "multiple", "true_false", "short_text", "numeric", "matching")
-TAGS = ("needling-depth", "red-flags")
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # Transaction control is not a query a page chooses to make (as tests/querycount.py).
 _NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")
-
-
-# -- question files ---------------------------------------------------------------------
-
-
-def yaml_question(number: int, prefix: str) -> dict[str, Any]:
-    """Question ``number`` of a mixed bank, in YAML form; the type cycles through KINDS."""
-    kind = KINDS[number % len(KINDS)]
-    question: dict[str, Any] = {
-        "id": f"{prefix}{number}",
-        "type": kind,
-        "tags": [TAGS[number % 2]],
-        "text": f"Question {number}: which structure lies deep to **soleus** at this level?",
-        "explanation": "The tibial nerve runs in the deep posterior compartment.",
-    }
-    if kind == "single":
-        question["options"] = [
-            {"text": "The tibial nerve", "correct": True, "feedback": "Right."},
-            {"text": "The sural nerve", "feedback": "It is superficial."},
-            {"text": "The common fibular nerve"},
-            {"text": "The saphenous nerve"},
-        ]
-    elif kind == "multiple":
-        question["scoring"] = "partial"
-        question["options"] = [
-            {"text": "Swelling on one side", "correct": True},
-            {"text": "Warmth and redness", "correct": True},
-            {"text": "Symmetrical cramps after exercise", "feedback": "Muscle fatigue."},
-            {"text": "Bruising after a fall"},
-            {"text": "Itching"},
-        ]
-    elif kind == "true_false":
-        question["answer"] = number % 4 == 2
-        question["feedback_true"] = "Look again."
-        question["feedback_false"] = "Yes."
-    elif kind == "short_text":
-        question["accepted"] = ["tibial nerve", "posterior tibial nerve", "tibial"]
-    elif kind == "numeric":
-        question.update(answer=19, tolerance=2, unit="%")
-    else:
-        question["pairs"] = [
-            {"left": "Tibial nerve", "right": "Deep posterior"},
-            {"left": "Sural nerve", "right": "Superficial"},
-            {"left": "Deep fibular nerve", "right": "Anterior"},
-        ]
-        question["distractors"] = ["Lateral"]
-    return question
-
-
-def yaml_bank(count: int, prefix: str) -> bytes:
-    questions = [yaml_question(number, prefix) for number in range(count)]
-    return yaml.safe_dump({"title": "Mixed bank", "questions": questions}).encode()
-
-
-def gift_question(number: int, prefix: str) -> str:
-    """The GIFT equivalent of ``yaml_question(number, prefix)``."""
-    kind = KINDS[number % len(KINDS)]
-    head = (
-        f"// [tag:{TAGS[number % 2]}]\n::{prefix}{number}:: Question {number}\\: "
-        "which structure lies deep to **soleus** at this level?"
-    )
-    explanation = "####The tibial nerve runs in the deep posterior compartment."
-    if kind == "single":
-        answers = (
-            "=The tibial nerve#Right. ~The sural nerve#It is superficial. "
-            "~The common fibular nerve ~The saphenous nerve"
-        )
-    elif kind == "multiple":
-        answers = (
-            "~%50%Swelling on one side ~%50%Warmth and redness "
-            "~%-100%Symmetrical cramps after exercise#Muscle fatigue. "
-            "~Bruising after a fall ~Itching"
-        )
-    elif kind == "true_false":
-        answers = ("T" if number % 4 == 2 else "F") + "#Look again.#Yes."
-    elif kind == "short_text":
-        answers = "=tibial nerve =posterior tibial nerve =tibial"
-    elif kind == "numeric":
-        answers = "#19:2"
-    else:
-        answers = (
-            "=Tibial nerve -> Deep posterior =Sural nerve -> Superficial "
-            "=Deep fibular nerve -> Anterior = -> Lateral"
-        )
-    return f"{head} {{\n{answers}\n{explanation}\n}}"
-
-
-def gift_bank(count: int, prefix: str) -> bytes:
-    blocks = ["$CATEGORY: $course$/top/Posterior leg"]
-    blocks += [gift_question(number, prefix) for number in range(count)]
-    return "\n\n".join(blocks).encode() + b"\n"
 
 
 # -- timing helpers ---------------------------------------------------------------------
