@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from coursekit import db
@@ -55,3 +56,13 @@ def enrol(
         # The same learner enrolled from another tab at the same moment.
         return enrolments_by_module(learner)[version.module_id]
     return enrolment
+
+
+def lock_enrolment(enrolment: Enrolment) -> None:
+    """Serialise writes that read an enrolment's records before adding to them (seat
+    time, worksheet submissions), so two requests at once cannot both act on the same
+    reading. PostgreSQL locks the enrolment's row; on SQLite the request already holds
+    the database's write lock, so no statement is sent."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return
+    db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id).with_for_update())

@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from coursekit import db
 from coursekit.assessment.attempts.models import Attempt
 from coursekit.catalog.models import Enrolment
+from coursekit.catalog.operations import lock_enrolment
 from coursekit.lessons.models import LessonEvent, LessonEventKind
 from coursekit.packages.values import Lesson, ModulePackage
 
@@ -73,24 +74,16 @@ def record_heartbeat(
     (the page just loaded, or the learner came back after being away) the clock starts
     again and nothing is credited."""
     if restart:
-        _lock(enrolment)
+        lock_enrolment(enrolment)
         db.session.add(_active(enrolment, lesson.slug, 0, now))
         return SeatTime(0, None)
     return _credit(enrolment, package, now=now, heartbeat_lesson=lesson)
 
 
-def _lock(enrolment: Enrolment) -> None:
-    """Serialise seat-time writes per enrolment, so two tabs never credit the same
-    interval twice. On SQLite the request already holds the database's write lock."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return
-    db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id).with_for_update())
-
-
 def _credit(
     enrolment: Enrolment, package: ModulePackage, *, now: datetime, heartbeat_lesson: Lesson | None
 ) -> SeatTime:
-    _lock(enrolment)
+    lock_enrolment(enrolment)
     last = db.session.execute(_last_event(enrolment, now)).first()
     if last is None:
         return SeatTime(0, 0)

@@ -23,6 +23,7 @@ from coursekit.assessment.types.base import InvalidResponse, Question
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
 from coursekit.assessment.worksheets.queries import WorksheetRefused, may_review, worksheet_state
 from coursekit.catalog.models import Enrolment
+from coursekit.catalog.operations import lock_enrolment
 from coursekit.errors import ValidationFailed
 from coursekit.packages.models import ModuleVersion
 from coursekit.packages.queries import package_for
@@ -77,12 +78,6 @@ def read_answers(
     return answers, errors
 
 
-def _lock(enrolment: Enrolment) -> None:
-    """Serialise the worksheet writes of one enrolment (``FOR UPDATE`` is a no-op on
-    SQLite, whose write transactions already run one at a time)."""
-    db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id).with_for_update())
-
-
 def submit_worksheet(enrolment: Enrolment, answers_raw: Mapping[str, Any]) -> WorksheetSubmission:
     """Append the learner's worksheet answers (question id → raw form response).
 
@@ -94,7 +89,7 @@ def submit_worksheet(enrolment: Enrolment, answers_raw: Mapping[str, Any]) -> Wo
     package = package_for(enrolment.module_version)
     if package.worksheet is None:
         raise WorksheetRefused("This module has no worksheet.", 404)
-    _lock(enrolment)
+    lock_enrolment(enrolment)
     state = worksheet_state(enrolment)
     if state.reviewed:
         raise WorksheetRefused(
@@ -133,7 +128,7 @@ def review_worksheet(
     comment = comment.strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationFailed({"comment": [f"Keep the comment to {MAX_COMMENT} characters."]})
-    _lock(enrolment)
+    lock_enrolment(enrolment)
     existing = _review_of(submission)
     if existing is not None:
         return existing, False
