@@ -194,6 +194,37 @@ SETTINGS: tuple[Setting, ...] = (
         "Seat-time reports one learner may send; more are refused with 429.",
     ),
     Setting(
+        "COURSEKIT_PUBLIC_URL",
+        None,
+        "The site's public address, e.g. `https://ce.example.org` (with the mount prefix, "
+        "if any). Certificates print verification links built from it, and the Open Badges "
+        "issuer is named by it. Unset: taken from the request; commands that issue "
+        "certificates then refuse to run.",
+    ),
+    Setting(
+        "COURSEKIT_PROVIDER",
+        {},
+        "Provider settings until an administrator saves them in the browser: a mapping with "
+        "`name`, `address`, `contact`, `website`, `nccaom_provider_number`, "
+        "`nccaom_approved_from`, `nccaom_approved_until`, `state_numbers` (state code to "
+        "number), `signatory_name`, `signatory_title`, `disclaimer`, `retention_notice`, "
+        "`issuing` (`automatic` or `approval`), `page_size` (`Letter` or `A4`), "
+        "`validity_months`, and `logo` and `signature` (PNG or JPEG paths in the instance "
+        "folder). See docs/certificates.md.",
+        kind=dict,
+    ),
+    Setting(
+        "COURSEKIT_CERTIFICATE_PREFIX",
+        "CK",
+        "The prefix of certificate numbers (`CK-2026-000123`).",
+    ),
+    Setting(
+        "COURSEKIT_VERIFY_LIMIT",
+        "30 per minute;500 per hour",
+        "Verification lookups (page, JSON and form) one client address may make; more are "
+        "refused with 429.",
+    ),
+    Setting(
         "COURSEKIT_PDF_LIMIT",
         "10 per minute;60 per hour",
         "PDF documents (transcripts) one user may have rendered; more are refused with 429.",

@@ -14,12 +14,14 @@ from coursekit import db
 from coursekit.accounts.queries import user_for_session
 from coursekit.assessment.registry import registry
 from coursekit.blueprint import make_blueprint
+from coursekit.certificates.operations import issue_on_completion
 from coursekit.cli import coursekit_group
 from coursekit.config import DEFAULTS
 from coursekit.mail import MailSender, resolve_sender
 from coursekit.packages.library import Library
 from coursekit.packages.sources import Limits
 from coursekit.ratelimit import make_limiter
+from coursekit.signals import module_completed
 
 
 @dataclass
@@ -92,6 +94,7 @@ class CourseKit:
             ),
         )
         app.teardown_appcontext(db.close_session)
+        module_completed.connect(issue_on_completion, sender=app, weak=False)
         app.register_blueprint(make_blueprint(own_login=own_login), url_prefix=url_prefix or None)
         app.cli.add_command(coursekit_group)
 

@@ -4,7 +4,15 @@ from coursekit.accounts.models import ModuleAssignment, StateLicence, User, User
 from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
 from coursekit.assessment.evaluations.models import EvaluationResponse
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
+from coursekit.audit.models import AuditEntry
 from coursekit.catalog.models import Enrolment
+from coursekit.certificates.models import (
+    Certificate,
+    CertificateFile,
+    CertificateSequence,
+    RosterExport,
+)
+from coursekit.certificates.provider.models import ProviderSettingsRevision
 from coursekit.db import Base
 from coursekit.lessons.models import LessonEvent
 from coursekit.packages.models import ModuleVersion
@@ -15,13 +23,19 @@ __all__ = [
     "Attempt",
     "AttemptAnswer",
     "AttemptGrade",
+    "AuditEntry",
     "Base",
+    "Certificate",
+    "CertificateFile",
+    "CertificateSequence",
     "Completion",
     "Enrolment",
     "EvaluationResponse",
     "LessonEvent",
     "ModuleAssignment",
     "ModuleVersion",
+    "ProviderSettingsRevision",
+    "RosterExport",
     "StateLicence",
     "User",
     "UserRole",

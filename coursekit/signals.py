@@ -16,3 +16,13 @@ password_changed = _signals.signal("coursekit.password-changed")
 module_completed = _signals.signal("coursekit.module-completed")
 """A learner completed a module version: its completion rule holds for the first time.
 ``completion`` (a ``coursekit.progress.models.Completion``)."""
+
+certificate_issued = _signals.signal("coursekit.certificate-issued")
+"""A certificate was issued. ``certificate``, and ``replaces`` (None)."""
+
+certificate_reissued = _signals.signal("coursekit.certificate-reissued")
+"""A replacement certificate was issued. ``certificate`` (the new one), ``replaces`` (the
+one it replaces, now superseded or still revoked)."""
+
+certificate_revoked = _signals.signal("coursekit.certificate-revoked")
+"""A certificate was revoked. ``certificate``."""

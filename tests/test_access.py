@@ -61,8 +61,11 @@ EXPECTED_POLICIES = {
     "coursekit.transcript.page": "learner",
     "coursekit.transcript.download_csv": "learner",
     "coursekit.transcript.download_pdf": "learner",
+    "coursekit.certificates.mine": "learner",
+    "coursekit.verify.certificate": "public",
 }
 SAMPLE_ARGS = {
+    "code": "0" * 28,
     "licence_id": 999_999,
     "token": "not-a-token",
     "filename": "coursekit/coursekit.css",

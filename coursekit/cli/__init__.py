@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup, FlaskGroup
 
 from coursekit.cli.attempts import attempts_group
+from coursekit.cli.certificates import certificates_group
 from coursekit.cli.db import db_group
 from coursekit.cli.modules import modules_group, pack_command, unpack_command, validate_command
 from coursekit.cli.questions import gift2yaml_command, questions_command
@@ -18,6 +19,7 @@ COMMANDS = (
     users_group,
     modules_group,
     attempts_group,
+    certificates_group,
     xapi_group,
     validate_command,
     pack_command,

@@ -1,0 +1,23 @@
+"""Telling learners about their certificates by mail."""
+
+from __future__ import annotations
+
+from coursekit.accounts.models import User
+from coursekit.certificates.models import Certificate
+from coursekit.certificates.urls import public_url, verification_url
+from coursekit.mail import send_mail
+
+
+def send_issued(learner: User, certificate: Certificate) -> None:
+    """Mail the learner that a certificate was issued, with where to get and check it."""
+    module = certificate.fields["module"]
+    send_mail(
+        learner.email,
+        f"Your certificate for {module['title']}",
+        f"Hello {learner.first_name},\n\n"
+        f'Your certificate {certificate.number} for "{module["title"]}" '
+        f"(version {module['version']}) has been issued.\n\n"
+        f"Download it: {public_url('coursekit.certificates.mine')}\n"
+        f"Anyone can check it at: {verification_url(certificate.code)}\n\n"
+        "Keep it for at least four years: licensing boards may ask for it in an audit.\n",
+    )
