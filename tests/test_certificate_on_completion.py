@@ -105,3 +105,25 @@ def test_approval_or_incomplete_settings_leave_the_completion_waiting(
     complete_the_module(app, clock)
     completions, certificates = rows(app)
     assert len(completions) == 1 and certificates == []
+
+
+def test_a_failure_while_issuing_keeps_the_completion(make_app, content, clock, monkeypatch):
+    def broken(_html: str) -> bytes:
+        raise RuntimeError("the PDF renderer crashed")
+
+    monkeypatch.setattr("coursekit.certificates.operations.render_pdf", broken)
+    app = completing_app(make_app, content, "automatic")
+    complete_the_module(app, clock)
+    completions, certificates = rows(app)
+    assert len(completions) == 1 and certificates == []
+
+
+def test_a_mail_failure_does_not_stop_the_certificate(make_app, content, clock, monkeypatch):
+    def refused(*_args) -> None:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("coursekit.certificates.notices.send_mail", refused)
+    app = completing_app(make_app, content, "automatic")
+    complete_the_module(app, clock)
+    completions, certificates = rows(app)
+    assert len(completions) == 1 and len(certificates) == 1

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+
 from coursekit.accounts.models import User
 from coursekit.certificates.models import Certificate
 from coursekit.certificates.urls import public_url, verification_url
 from coursekit.mail import send_mail
 
+log = logging.getLogger("coursekit.certificates")
+
 
 def send_issued(learner: User, certificate: Certificate) -> None:
-    """Mail the learner that a certificate was issued, with where to get and check it."""
+    """Mail the learner that a certificate was issued, with where to get and check it.
+
+    Best effort: the certificate is issued and listed on the learner's page whether or
+    not the mail server takes the message, so a refusal is logged, not raised.
+    """
     module = certificate.fields["module"]
+    try:
+        _send(learner, certificate, module)
+    except Exception:
+        log.exception("Could not mail %s about certificate %s", learner.email, certificate.number)
+
+
+def _send(learner: User, certificate: Certificate, module: dict) -> None:
     send_mail(
         learner.email,
         f"Your certificate for {module['title']}",

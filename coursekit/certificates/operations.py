@@ -26,7 +26,12 @@ from coursekit.certificates.models import Certificate, CertificateFile, Certific
 from coursekit.certificates.numbering import next_serial
 from coursekit.certificates.provider.queries import current_provider
 from coursekit.certificates.provider.values import Provider
-from coursekit.certificates.rendering import Printable, render_html, render_pdf
+from coursekit.certificates.rendering import (
+    CertificateTemplateError,
+    Printable,
+    render_html,
+    render_pdf,
+)
 from coursekit.certificates.snapshot import snapshot
 from coursekit.certificates.templates_of import package_template
 from coursekit.certificates.urls import verification_url
@@ -108,6 +113,10 @@ def issue_certificate(
         raise CertificateError(
             "A certificate for this completion was issued at the same moment.", 409
         ) from None
+    except CertificateTemplateError as error:
+        raise CertificateError(
+            f"The certificate template cannot be rendered: {error}", 422
+        ) from None
     action = "certificate.reissued" if replaces is not None else "certificate.issued"
     record(
         action,
@@ -178,15 +187,22 @@ def reissue_certificate(
 
 
 def issue_on_completion(sender: object, *, completion: Completion) -> None:
-    """Signal receiver: issue at once when the provider issues automatically. A refusal
-    (settings incomplete) leaves the completion in the approval queue, and the learner's
-    request carries on."""
+    """Signal receiver: issue at once when the provider issues automatically.
+
+    Whatever goes wrong here must not cost the learner the completion recorded in the
+    same request: a refusal (settings incomplete) or a failure (a broken package
+    template) rolls back to a savepoint, is logged, and leaves the completion in the
+    approval queue.
+    """
     if current_provider(images=False).issuing != "automatic":
         return
     try:
-        issue_certificate(completion, actor=None, now=completion.completed_at)
+        with db.session.begin_nested():
+            issue_certificate(completion, actor=None, now=completion.completed_at)
     except CertificateError as error:
         log.warning("Completion %s waits for a certificate: %s", completion.id, error.message)
+    except Exception:
+        log.exception("Completion %s waits for a certificate: issuing failed", completion.id)
 
 
 def _refuse_duplicate(completion: Completion, replaces: Certificate | None) -> None:
