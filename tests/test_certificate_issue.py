@@ -3,8 +3,11 @@ version, and automatic issue on completion."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from coursekit import db
 from coursekit.certificates.models import Certificate, CertificateFile
@@ -91,3 +94,35 @@ def test_incomplete_provider_settings_refuse_to_issue(make_app, tmp_path):
         with pytest.raises(CertificateError, match="provider address") as refused:
             issue_certificate(row, actor=None, now=row.completed_at)
     assert refused.value.status == 422
+
+
+def test_each_year_numbers_from_one(app):
+    first = issue(
+        app, completed(app, "a@example.org"), at=datetime(2026, 12, 31, 23, 59, tzinfo=UTC)
+    )
+    second = issue(app, completed(app, "b@example.org"), at=datetime(2027, 1, 1, 0, 1, tzinfo=UTC))
+    third = issue(app, completed(app, "c@example.org"), at=datetime(2027, 1, 2, tzinfo=UTC))
+    assert [first.number, second.number, third.number] == [
+        "CK-2026-000001",
+        "CK-2027-000001",
+        "CK-2027-000002",
+    ]
+
+
+def test_the_database_refuses_a_second_valid_certificate(app):
+    certificate = issue(app, completed(app, "a@example.org"))
+    with app.app_context():
+        copy = Certificate(
+            number="CK-2026-999999",
+            year=2026,
+            serial=999999,
+            code="1" * 28,
+            user_id=certificate.user_id,
+            module_version_id=certificate.module_version_id,
+            completion_id=certificate.completion_id,
+            status="valid",
+            fields={},
+        )
+        db.session.add(copy)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
