@@ -9,12 +9,13 @@ nothing but ``data:`` URLs: a template cannot read a file or reach the network.
 from __future__ import annotations
 
 import base64
+import types
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import segno
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from coursekit.certificates.codes import grouped
@@ -23,6 +24,19 @@ from coursekit.certificates.provider.values import Image
 DEFAULT_TEMPLATE = "certificate.html"
 PAGE_SIZES = {"Letter": "letter landscape", "A4": "A4 landscape"}
 _environment = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+_TEMPLATE_FILE = "<template>"
+"""The file name Jinja gives a template compiled from a string (its traceback frames)."""
+
+
+class CertificateTemplateError(Exception):
+    """A certificate template that does not compile or render: a syntax error, an
+    undefined name, something the sandbox refuses. ``line`` is the template's line (0
+    when unknown)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(f"line {line}: {message}" if line else message)
+        self.message = message
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -50,31 +64,74 @@ def render_html(
     signature: Image | None,
     template: str | None = None,
 ) -> str:
-    """The certificate as HTML from ``template`` (the built-in one when None)."""
-    compiled = _environment.from_string(template or default_template())
-    return compiled.render(
-        certificate=printable.fields,
-        number=printable.number,
-        code=grouped(printable.code),
-        issued_on=printable.issued_on,
-        expires_on=printable.expires_on,
-        verify_url=printable.verify_url,
-        qr_code=_qr_data_uri(printable.verify_url),
-        logo=_data_uri(logo),
-        signature=_data_uri(signature),
-        page_size=PAGE_SIZES[page_size],
-    )
+    """The certificate as HTML from ``template`` (the built-in one when None).
+
+    Raises :class:`CertificateTemplateError` when the template does not compile or
+    render, whatever the reason: a package's template is the author's code, and its
+    mistakes must reach them as a message with a line, not as a server error.
+    """
+    compiled = compile_template(template or default_template())
+    try:
+        return compiled.render(
+            certificate=printable.fields,
+            number=printable.number,
+            code=grouped(printable.code),
+            issued_on=printable.issued_on,
+            expires_on=printable.expires_on,
+            verify_url=printable.verify_url,
+            qr_code=_qr_data_uri(printable.verify_url),
+            logo=_data_uri(logo),
+            signature=_data_uri(signature),
+            page_size=PAGE_SIZES[page_size],
+        )
+    except Exception as error:  # whatever a template raises is the template's mistake
+        raise CertificateTemplateError(_describe(error), _template_line(error)) from error
+
+
+def compile_template(source: str) -> Template:
+    """The template compiled in the sandbox; :class:`CertificateTemplateError` if it
+    does not compile."""
+    try:
+        return _environment.from_string(source)
+    except TemplateSyntaxError as error:
+        raise CertificateTemplateError(error.message or "syntax error", error.lineno) from error
 
 
 def render_pdf(html: str) -> bytes:
     """The PDF of a rendered certificate page."""
+    return render_pages(html)[0]
+
+
+def render_pages(html: str) -> tuple[bytes, int]:
+    """The PDF of a rendered certificate page, and how many pages it came to (a preview
+    warns when a design spills onto a second page)."""
     # Imported here, not at start-up: WeasyPrint loads pango and its fonts, which only
     # issuing and previews need (see the transcript's PDF).
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, url_fetcher=fetcher).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def _describe(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    if isinstance(error, RecursionError):
+        text = "the template recurses too deeply"
+    return f"{type(error).__name__}: {text}" if " " not in text else text
+
+
+def _template_line(error: BaseException) -> int:
+    # Jinja rewrites tracebacks so that a template's frames carry its own line numbers;
+    # the innermost such frame is where the template failed.
+    line = 0
+    trace: types.TracebackType | None = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == _TEMPLATE_FILE:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
 
 
 def _qr_data_uri(url: str) -> str:

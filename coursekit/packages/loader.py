@@ -19,6 +19,7 @@ from coursekit.assessment.evaluations.evaluation_form import EvaluationItemsSche
 from coursekit.assessment.registry import registry
 from coursekit.packages import markdown, schemas, values
 from coursekit.packages.building import build_package, completion_rule
+from coursekit.packages.certificate_template import CERTIFICATE_TEMPLATE, template_problems
 from coursekit.packages.draws import Draw, overdrawn
 from coursekit.packages.media import MediaProblem, check_media
 from coursekit.packages.problems import PackageInvalid, Problem, schema_problems
@@ -155,9 +156,18 @@ class _Loader:
         completion, problems = completion_rule(manifest)
         for key_path, message in problems:
             self.problem(manifest_path, document.position(key_path), message)
+        # An optional file: read it (so it is hashed and packed) only when it is there.
+        template = (
+            self.read(CERTIFICATE_TEMPLATE, at=(manifest_path, None))
+            if _exists(self.files, CERTIFICATE_TEMPLATE)
+            else None
+        )
         if self.problems:
             raise PackageInvalid(self.problems)
         package = build_package(manifest, lessons, MappingProxyType(dict(self.used)), completion)
+        # Checked against the built package: the template is rendered with its sample.
+        if template is not None and (bad := template_problems(*template, package)):
+            raise PackageInvalid(bad)
         return LoadedPackage(package, self.files.label, MappingProxyType(document.values))
 
     def load_lessons(

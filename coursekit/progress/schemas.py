@@ -19,6 +19,16 @@ class SeatTimeSchema(Schema):
     required_minutes = fields.Integer()
 
 
+class CertificateSummarySchema(Schema):
+    number = fields.String()
+    status = fields.String(metadata={"description": "valid, expired, revoked or superseded."})
+    replaced_by = fields.String(
+        allow_none=True, metadata={"description": "The replacement's number, if reissued."}
+    )
+    pdf_url = fields.String()
+    verify_url = fields.String()
+
+
 class EnrolmentProgressSchema(Schema):
     module_id = fields.String()
     title = fields.String()
@@ -32,6 +42,14 @@ class EnrolmentProgressSchema(Schema):
     seat_time = fields.Nested(SeatTimeSchema)
     resume_url = fields.String(allow_none=True)
     module_url = fields.String()
+    certificate = fields.Nested(
+        CertificateSummarySchema,
+        allow_none=True,
+        metadata={"description": "The completion's certificate (the valid one if any)."},
+    )
+    certificate_pending = fields.Boolean(
+        metadata={"description": "Complete, and the certificate awaits approval."}
+    )
 
 
 class DashboardSchema(Schema):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from coursekit import db
 from coursekit.access import access, current_account
 from coursekit.catalog.models import Enrolment
+from coursekit.certificates.listing import Listed, by_completion
 from coursekit.db import utcnow
 from coursekit.progress.queries import Progress, progress_for
 from coursekit.progress.rules import Step, StepKind
@@ -48,7 +49,21 @@ def resume_url(progress: Progress) -> str | None:
     )
 
 
-def _as_data(progress: Progress) -> dict[str, Any]:
+def certificate_data(shown: Listed | None) -> dict[str, Any] | None:
+    """The certificate of a completed module as the dashboard's JSON shows it."""
+    if shown is None:
+        return None
+    certificate = shown.certificate
+    return {
+        "number": certificate.number,
+        "status": shown.standing,
+        "replaced_by": shown.replaced_by,
+        "pdf_url": url_for("coursekit.certificates.download_pdf", number=certificate.number),
+        "verify_url": url_for("coursekit.verify.certificate", code=certificate.code),
+    }
+
+
+def _as_data(progress: Progress, shown: Listed | None) -> dict[str, Any]:
     steps = [
         {
             "kind": step.kind,
@@ -74,6 +89,10 @@ def _as_data(progress: Progress) -> dict[str, Any]:
         },
         "resume_url": resume_url(progress),
         "module_url": url_for("coursekit.catalog.module", module_id=progress.package.id),
+        "certificate": certificate_data(shown),
+        # Complete, yet no certificate: the provider approves certificates first (or could
+        # not issue one yet), so the learner knows it is on its way.
+        "certificate_pending": progress.completion is not None and shown is None,
     }
 
 
@@ -87,15 +106,25 @@ def dashboard() -> Page:
         .where(Enrolment.user_id == current_account().id)
         .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
     ).all()
+    now = utcnow()
     progress = sorted(
-        progress_for(enrolments, now=utcnow()), key=lambda item: item.completion is not None
+        progress_for(enrolments, now=now), key=lambda item: item.completion is not None
     )
+    completed = [item for item in progress if item.completion is not None]
+    # One more query, and only for a learner with completions: their certificates.
+    shown = by_completion((item.completion.id for item in completed), now)
+
+    def certificate_of(item: Progress) -> Listed | None:
+        return shown.get(item.completion.id) if item.completion is not None else None
+
     if request.accept_mimetypes.best == "application/json":
-        return jsonify(_DASHBOARD.dump({"enrolments": [_as_data(item) for item in progress]}))
+        data = [_as_data(item, certificate_of(item)) for item in progress]
+        return jsonify(_DASHBOARD.dump({"enrolments": data}))
     return render_template(
         "coursekit/progress/dashboard.html",
         in_progress=[item for item in progress if item.completion is None],
-        completed=[item for item in progress if item.completion is not None],
+        completed=completed,
+        certificate_of=certificate_of,
         step_url=step_url,
         resume_url=resume_url,
     )

@@ -90,7 +90,7 @@ def transcript_csv(transcript: Transcript) -> bytes:
                 unit(line.board),
                 line.course_number,
                 line.provider_number,
-                "",  # certificates are not issued yet (docs/transcript.md)
+                entry.certificate_number,
             )
             writer.writerow([defused(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")

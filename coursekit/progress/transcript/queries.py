@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from coursekit import db
 from coursekit.accounts.models import User
 from coursekit.accounts.states import STATE_NAMES
+from coursekit.certificates.models import Certificate, CertificateStatus
 from coursekit.packages.models import ModuleVersion
 from coursekit.packages.queries import package_for
 from coursekit.packages.schemas import NCCAOM_CATEGORIES
@@ -50,6 +51,8 @@ class Entry:
     title: str
     version: str
     credits: tuple[Credit, ...]
+    certificate_number: str = ""
+    """The number of the completion's valid certificate; '' while it has none."""
 
     def lines(self) -> Iterator[CreditLine]:
         """The credit as amounts per board and category."""
@@ -89,8 +92,17 @@ def credit_lines(credit: Credit) -> Iterator[CreditLine]:
 def transcript_for(learner: User, period: Period) -> Transcript:
     """The learner's completions in ``period``, oldest first, with their totals."""
     query = (
-        select(Completion.completed_at, ModuleVersion)
+        select(Completion.completed_at, ModuleVersion, Certificate.number)
         .join(ModuleVersion, ModuleVersion.id == Completion.module_version_id)
+        # At most one valid certificate per completion (a partial unique index), so the
+        # outer join never repeats a row, and costs no query of its own.
+        .outerjoin(
+            Certificate,
+            and_(
+                Certificate.completion_id == Completion.id,
+                Certificate.status == CertificateStatus.VALID,
+            ),
+        )
         .where(Completion.user_id == learner.id)
         .order_by(Completion.completed_at, Completion.id)
     )
@@ -105,8 +117,9 @@ def transcript_for(learner: User, period: Period) -> Transcript:
             title=version.title,
             version=version.version,
             credits=package_for(version).credits,
+            certificate_number=number or "",
         )
-        for completed_at, version in db.session.execute(query)
+        for completed_at, version, number in db.session.execute(query)
     )
     return Transcript(learner, period, entries, totals(entries))
 
