@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
+from sqlalchemy.orm import aliased
 
 from coursekit import db
-from coursekit.certificates.models import Certificate
+from coursekit.certificates.models import Certificate, CertificateFile
 
 
 def certificates_of(user_id: int) -> list[Certificate]:
@@ -22,3 +23,20 @@ def certificates_of(user_id: int) -> list[Certificate]:
 def certificate_by_code(code: str) -> Certificate | None:
     """The certificate with the normalised verification ``code``."""
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def verification_row(
+    code: str,
+) -> Row[tuple[Certificate, str | None, str | None, str | None]] | None:
+    """The certificate with the normalised ``code``, its stored PDF's hash, and the code
+    and number of the certificate that replaces it (None when none does), in one query.
+
+    The PDF's content column is never read: the verification page needs only its hash.
+    """
+    replacement = aliased(Certificate)
+    return db.session.execute(
+        select(Certificate, CertificateFile.sha256, replacement.code, replacement.number)
+        .outerjoin(CertificateFile, CertificateFile.certificate_id == Certificate.id)
+        .outerjoin(replacement, replacement.replaces_id == Certificate.id)
+        .where(Certificate.code == code)
+    ).first()
