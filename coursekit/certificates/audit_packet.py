@@ -49,6 +49,11 @@ SPOOL_BYTES = 32 * 1024 * 1024
 """Bytes of zip kept in memory before the packet moves to a temporary file on disk."""
 PDF_BATCH = 20
 """Stored PDFs read from the database at a time."""
+UNDECOMPOSED = str.maketrans(
+    {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Æ": "AE", "æ": "ae"}
+    | {"Œ": "OE", "œ": "oe", "ß": "ss", "Þ": "Th", "þ": "th", "\u0131": "i"}
+)
+"""Latin letters Unicode does not decompose into an ASCII letter and a mark."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +84,10 @@ def _csv(header: tuple[str, ...], rows: object) -> bytes:
 
 def _slug(user: User) -> str:
     """A file name part for a learner: ASCII name words and the account id, so two
-    learners of one name never share a file (``lukasz-orsted-zoe-17``)."""
+    learners of one name never share a file (``lukasz-orsted-zoe-17``). ASCII, because
+    some unzip tools still mangle other names."""
     text = unicodedata.normalize("NFKD", f"{user.last_name} {user.first_name}")
-    ascii_text = text.encode("ascii", "ignore").decode().lower()
+    ascii_text = text.translate(UNDECOMPOSED).encode("ascii", "ignore").decode().lower()
     words = "".join(c if c.isalnum() else " " for c in ascii_text).split()
     return "-".join([*words, str(user.id)])
 
