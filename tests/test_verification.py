@@ -1,10 +1,10 @@
-"""Public verification: the page shows what the PDF prints, with the status and the PDF's
-hash; typed variants resolve, every miss gets the same 404, and lookups are limited."""
+"""Public verification: the page shows what the PDF prints, with the status (valid,
+revoked, superseded, expired) and the PDF's hash; the JSON says the same; typed variants
+redirect to the canonical address."""
 
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import shutil
 import subprocess
@@ -13,42 +13,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from coursekit import db
-from coursekit.accounts.models import Role, User
 from coursekit.certificates.codes import grouped
 from coursekit.certificates.models import Certificate, CertificateFile
 from coursekit.certificates.operations import reissue_certificate, revoke_certificate
 from coursekit.certificates.verification import printed_fields
-from tests.certificate_records import PUBLIC_URL, certificate_settings, completed, issue
-from tests.helpers import client_from, login, make_user
-from tests.package_factory import write_package
-from tests.querycount import count_queries
+from tests.certificate_records import PUBLIC_URL, completed, issue
+from tests.verification_records import modify, text_of, verification_app
 
 PDFTOTEXT = shutil.which("pdftotext") or "pdftotext"
-REVOKED_AT = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
-VERIFY_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Robots-Tag": "noindex",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 @pytest.fixture
 def app(make_app, tmp_path):
-    write_package(tmp_path, "calf")
-    return make_app(
-        COURSEKIT_MODULES_PATH=str(tmp_path / "modules"),
-        COURSEKIT_PUBLISH_ON_START=True,
-        **certificate_settings(provider={"issuing": "approval"}),
-    )
-
-
-def text_of(page: str) -> str:
-    """The page's visible text: tags dropped, entities decoded, whitespace collapsed."""
-    body = re.sub(r"<[^>]+>", " ", page)
-    return " ".join(html.unescape(body).split())
+    return verification_app(make_app, tmp_path)
 
 
 def pdf_text(app, certificate_id: int) -> str:
@@ -75,20 +55,6 @@ def leaves(value: Any) -> Iterator[str]:
             yield from leaves(item)
     elif value is not None and value != "":
         yield str(value)
-
-
-def modify(app, certificate_id: int, operation, **arguments) -> Certificate:
-    """Revoke or reissue through the real operation, as an admin, and commit."""
-    with app.app_context():
-        admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
-    admin_id = admin.id if admin is not None else make_user(app, "admin@example.org", Role.ADMIN)
-    with app.app_context():
-        certificate = db.session.get_one(Certificate, certificate_id)
-        result = operation(
-            certificate, actor=db.session.get_one(User, admin_id), now=REVOKED_AT, **arguments
-        )
-        db.session.commit()
-        return result
 
 
 def test_the_page_shows_every_value_the_pdf_prints(app, client):
@@ -185,12 +151,7 @@ def test_a_revoked_certificate_that_was_reissued_links_to_the_replacement(app, c
 
 
 def test_a_certificate_past_its_expiry_is_expired(make_app, tmp_path):
-    write_package(tmp_path, "calf")
-    app = make_app(
-        COURSEKIT_MODULES_PATH=str(tmp_path / "modules"),
-        COURSEKIT_PUBLISH_ON_START=True,
-        **certificate_settings(provider={"issuing": "approval", "validity_months": 12}),
-    )
+    app = verification_app(make_app, tmp_path, validity_months=12)
     client = app.test_client()
     long_ago = datetime(2020, 3, 2, 10, 0, tzinfo=UTC)
     old = issue(app, completed(app, "old@example.org", completed_at=long_ago))
@@ -236,42 +197,6 @@ def test_typed_variants_redirect_to_the_canonical_address(app, client, typed):
     assert client.get(looked_up.headers["Location"]).status_code == 200
 
 
-MISSES = {
-    "unknown": "7" * 28,
-    "truncated": None,  # the real code without its last character
-    "too long": None,  # the real code with one more
-    "malformed": "not-a-code!",
-    "forbidden letter": "U" * 28,
-    "markup": '"><img src=x onerror=alert(1)>',
-    "huge": "A" * 5000,
-}
-
-
-def test_every_miss_gets_the_same_not_found_page(app, client):
-    certificate = issue(app, completed(app, "ann@example.org"))
-    misses = {
-        **MISSES,
-        "truncated": certificate.code[:-1],
-        "too long": certificate.code + "A",
-    }
-    pages, documents, queries = set(), set(), set()
-    for kind, code in misses.items():
-        with count_queries(app) as statements:
-            response = client.get(f"/verify/{code}")
-        assert response.status_code == 404, kind
-        pages.add(response.data)
-        queries.add(len(statements))
-        json_response = client.get(f"/verify/{code}.json")
-        assert json_response.status_code == 404, kind
-        assert json_response.json["error"]["code"] == "not_found"
-        documents.add(json_response.data)
-    assert len(pages) == 1 and len(documents) == 1
-    assert queries == {1}  # the same lookup for every miss, malformed or not
-    page = text_of(pages.pop().decode())
-    assert "No certificate has this code" in page
-    assert certificate.code not in page
-
-
 def test_the_json_document(app, client):
     certificate = issue(app, completed(app, "ann@example.org", licences={"CA": "AC 1"}))
     response = client.get(f"/verify/{certificate.code}.json")
@@ -298,76 +223,3 @@ def test_the_json_document(app, client):
     }
     assert document["fields"]["learner"]["licences"][0]["number"] == "AC 1"
     assert "completed_at" not in document["fields"]
-
-
-def test_the_lookup_form(app, client):
-    form = client.get("/verify")
-    assert form.status_code == 200
-    assert 'method="get"' in form.text and "csrf_token" not in form.text
-    empty = client.get("/verify", query_string={"code": "  "})
-    assert empty.status_code == 400
-    assert "Enter the verification code" in empty.text
-    malformed = client.get("/verify", query_string={"code": "ABCD-1234"})
-    assert malformed.status_code == 400
-    assert "This is not a verification code" in malformed.text
-    unknown = client.get("/verify", query_string={"code": "7" * 28}, follow_redirects=True)
-    assert unknown.status_code == 404
-    assert "No certificate has this code" in unknown.text
-
-
-def test_verification_answers_are_not_cached_indexed_or_referred(app, client):
-    certificate = issue(app, completed(app, "ann@example.org"))
-    for url in (
-        f"/verify/{certificate.code}",
-        f"/verify/{certificate.code}.json",
-        f"/verify/{certificate.code.lower()}",
-        "/verify/nothing",
-        "/verify/nothing.json",
-        "/verify",
-        "/verify?code=x",
-    ):
-        headers = client.get(url).headers
-        for name, value in VERIFY_HEADERS.items():
-            assert headers[name] == value, (url, name)
-
-
-def test_lookups_are_rate_limited_per_client_address(make_app):
-    app = make_app(COURSEKIT_VERIFY_LIMIT="3 per minute")
-    guesser = client_from(app, "10.2.0.1")
-    statuses = [guesser.get(f"/verify/{'7' * 28}").status_code for _ in range(3)]
-    assert statuses == [404, 404, 404]
-    page = guesser.get(f"/verify/{'7' * 28}")
-    assert page.status_code == 429
-    assert "Too many certificate lookups" in page.text
-    assert page.headers["Cache-Control"] == "no-store"
-    document = guesser.get(f"/verify/{'7' * 28}.json")
-    assert document.status_code == 429
-    assert document.json["error"]["code"] == "rate_limited"
-    assert guesser.get("/verify", query_string={"code": "x"}).status_code == 429
-    neighbour = client_from(app, "10.2.0.2")
-    assert neighbour.get(f"/verify/{'7' * 28}.json").status_code == 404
-
-
-def test_the_form_counts_against_the_limit(make_app):
-    app = make_app(COURSEKIT_VERIFY_LIMIT="2 per minute")
-    client = client_from(app, "10.2.0.3")
-    statuses = [client.get("/verify", query_string={"code": "x"}).status_code for _ in range(3)]
-    assert statuses == [400, 400, 429]
-    assert client.get("/verify").status_code == 200  # the empty form itself is free
-
-
-def test_a_signed_in_user_sees_the_same_page(app, client):
-    certificate = issue(app, completed(app, "ann@example.org"))
-    make_user(app, "bob@example.org")
-    login(client, "bob@example.org")
-    page = client.get(f"/verify/{certificate.code}")
-    assert page.status_code == 200
-    assert "Valid certificate" in page.text
-
-
-def test_a_verifier_needs_no_account(app):
-    certificate = issue(app, completed(app, "ann@example.org"))
-    stranger = app.test_client()
-    assert stranger.get(f"/verify/{certificate.code}").status_code == 200
-    assert stranger.get(f"/verify/{certificate.code}.json").status_code == 200
-    assert stranger.get("/verify").status_code == 200
