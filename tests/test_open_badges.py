@@ -283,3 +283,23 @@ def test_processes_starting_together_agree_on_one_key(tmp_path):
         thumbprints = set(pool.map(_thumbprint_from, [path] * 8))
     assert thumbprints == {_thumbprint_from(path)}
     assert [item.name for item in tmp_path.iterdir()] == [KEY_FILE]
+
+
+def test_credentials_signed_before_a_rotation_still_verify(build, instance):
+    first = build()
+    certificate = certified(first)
+    old_token = signed_in(first).get(f"/certificates/{certificate.number}/badge.jwt").text
+    # Rotation: the old key moves to the retired folder; the next start makes a new one.
+    retired = instance / "badge_retired_keys"
+    retired.mkdir()
+    (instance / KEY_FILE).rename(retired / "2026.pem")
+    second = build()
+    client = signed_in(second)
+    kids = [key["kid"] for key in client.get("/badges/keys.json").get_json()["keys"]]
+    assert len(kids) == 2
+    new_token = client.get(f"/certificates/{certificate.number}/badge.jwt").text
+    assert jwt.get_unverified_header(new_token)["kid"] == kids[0]
+    assert jwt.get_unverified_header(old_token)["kid"] == kids[1]
+    assert verified_claims(client, old_token)["jti"] == verified_claims(client, new_token)["jti"]
+    # The retired key's JWK carries only its public half.
+    assert "d" not in client.get(kids[1].removeprefix(PUBLIC_URL)).get_json()
