@@ -64,6 +64,9 @@ def search_certificates(
             Certificate.number == needle.upper(),
             User.email.contains(lowered, autoescape=True),
             full_name.contains(lowered, autoescape=True),
+            # SQLite's lower() folds only ASCII letters: a name with Ø or É is also
+            # found as typed, in the letter case it was registered with.
+            (User.first_name + " " + User.last_name).contains(needle, autoescape=True),
         ]
         code = normalise_code(needle)
         if code is not None:
