@@ -36,9 +36,18 @@ def make_limiter(app: Flask) -> Limiter:
     return limiter
 
 
-def hit(setting: str, key: Callable[[], str] | None = None) -> None:
+def hit(setting: str, key: Callable[[], str] | None = None, *, shared: str | None = None) -> None:
     """Count one hit against the limits named by ``setting`` (per client address, or per
-    ``key()``); raises ``RateLimitExceeded`` (429) once they are spent."""
+    ``key()``); raises ``RateLimitExceeded`` (429) once they are spent.
+
+    Each endpoint counts on its own, unless ``shared`` names a scope: then every endpoint
+    hitting with that scope spends the same allowance (a page and its JSON twin).
+    """
     limiter: Limiter = current_app.extensions["coursekit"].limiter
-    with limiter.limit(current_app.config[setting], key_func=key):
-        pass
+    limits = current_app.config[setting]
+    if shared is None:
+        with limiter.limit(limits, key_func=key):
+            pass
+    else:
+        with limiter.shared_limit(limits, scope=shared, key_func=key):
+            pass
