@@ -170,3 +170,6 @@ def test_concurrent_approvals_of_one_completion_issue_one_certificate(app):
         # index refused the late ones (on SQLite the write lock queues them instead).
         assert any("at the same moment" in refusal.message for refusal in refusals)
     assert numbers(app) == ["CK-2026-000001"]
+    # The refused issues gave their serials back: the next number follows on.
+    _issue_in_own_context(app, completed(app, "b@example.org"))
+    assert numbers(app) == ["CK-2026-000001", "CK-2026-000002"]

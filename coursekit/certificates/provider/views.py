@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from coursekit.access import access, current_account
 from coursekit.certificates.admin_queries import provider_history
@@ -44,7 +44,7 @@ def _page(form: ProviderForm, status: int = 200) -> Page:
 @bp.route("/admin/provider", methods=["GET", "POST"])
 @access("admin")
 def settings() -> Page:
-    if not ProviderForm().is_submitted():
+    if request.method == "GET":
         return _page(ProviderForm.for_provider(current_provider(images=False)))
     form = ProviderForm()
     if not form.validate():
