@@ -15,7 +15,7 @@ from coursekit import db
 from coursekit.accounts.models import Role
 from coursekit.audit.models import AuditEntry
 from coursekit.certificates.codes import grouped
-from coursekit.certificates.models import Certificate
+from coursekit.certificates.models import Certificate, CertificateFile
 from tests.certificate_records import certificate_settings, completed, issue
 from tests.helpers import csrf_token, login, make_user
 from tests.package_factory import write_package
@@ -195,6 +195,13 @@ def test_the_page_shows_every_snapshot_field(app, admin):
         "valid",
     ):
         assert text in page, text
+    link = f'href="/certificates/{certificate.number}.pdf"'
+    assert link in page  # the stored file, through the learners' download endpoint
+    download = admin.get(f"/certificates/{certificate.number}.pdf")
+    assert download.status_code == 200
+    with app.app_context():
+        stored = db.session.get_one(CertificateFile, certificate.id)
+        assert download.data == stored.content and stored.sha256 in page
     assert admin.get("/admin/certificates/CK-2026-999999").status_code == 404
 
 
