@@ -26,8 +26,11 @@ from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
 from coursekit.assessment.worksheets import views as worksheet_views
 from coursekit.catalog import views as catalog_views
-from coursekit.certificates import verify_views
+from coursekit.certificates import admin_views as certificate_admin_views
+from coursekit.certificates import roster_views, verify_views
 from coursekit.certificates import views as certificate_views
+from coursekit.certificates.badges import views as badge_views
+from coursekit.certificates.provider import views as provider_views
 from coursekit.errors import render_error
 from coursekit.lessons import views as lesson_views
 from coursekit.packages.publishing import publish_packages
@@ -124,6 +127,10 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(report_views.bp)
     bp.register_blueprint(certificate_views.bp)
     bp.register_blueprint(verify_views.bp)
+    bp.register_blueprint(certificate_admin_views.bp)
+    bp.register_blueprint(provider_views.bp)
+    bp.register_blueprint(roster_views.bp)
+    bp.register_blueprint(badge_views.bp)
     if own_login:
         bp.register_blueprint(auth_views.bp)
     return bp

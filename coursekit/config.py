@@ -230,6 +230,13 @@ SETTINGS: tuple[Setting, ...] = (
         "PDF documents (transcripts) one user may have rendered; more are refused with 429.",
     ),
     Setting(
+        "COURSEKIT_BADGE_SIGNING_KEY",
+        None,
+        "PEM text of the RSA private key (2048 bits or more) that signs Open Badges "
+        "credentials. Unset: one is generated once into `instance/badge_signing_key.pem` "
+        "(mode 0600). Several machines must share one key. See docs/open-badges.md.",
+    ),
+    Setting(
         "COURSEKIT_MAIL_SENDER",
         "log",
         "How mail leaves: `log` writes each message to the `coursekit.mail` logger, `smtp` "

@@ -15,6 +15,7 @@ from coursekit.accounts.queries import user_for_session
 from coursekit.assessment.registry import registry
 from coursekit.blueprint import make_blueprint
 from coursekit.certificates.operations import issue_on_completion
+from coursekit.certificates.provider.schemas import check_provider_setting
 from coursekit.cli import coursekit_group
 from coursekit.config import DEFAULTS
 from coursekit.mail import MailSender, resolve_sender
@@ -69,6 +70,7 @@ class CourseKit:
         registry()
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
+        check_provider_setting(app.config["COURSEKIT_PROVIDER"], app.instance_path)
         if not app.config["COURSEKIT_DATABASE_URL"]:
             app.config["COURSEKIT_DATABASE_URL"] = db.default_sqlite_url(app.instance_path)
 

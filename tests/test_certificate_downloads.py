@@ -130,6 +130,12 @@ def test_the_list_shows_each_certificate_and_its_standing(app):
     assert f'Superseded <span class="muted">(replaced by {replacement.number})' in page
     assert "Expired" in page
     assert page.count('<span class="badge">Valid</span>') == 1  # the replacement
+    # Open Badges credentials: for certificates whose status is valid (an expired one
+    # carries its expiry inside), never for a revoked or superseded one.
+    assert f"/certificates/{replacement.number}/badge.jwt" in page
+    assert f"/certificates/{back.number}/badge.jwt" in page
+    assert f"/certificates/{shin.number}/badge.jwt" not in page
+    assert f"/certificates/{calf.number}/badge.jwt" not in page
     # Another learner sees none of them.
     assert calf.number not in signed_in(app, "other@example.org").get("/certificates").text
 

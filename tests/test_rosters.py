@@ -188,9 +188,7 @@ def test_unknown_boards_modules_and_versions_are_refused(app):
 
 
 def cli(app, *args):
-    return app.test_cli_runner().invoke(
-        args=["coursekit", "reports", "roster", *args]
-    )
+    return app.test_cli_runner().invoke(args=["coursekit", "reports", "roster", *args])
 
 
 def test_the_command_writes_keeps_and_warns(app, tmp_path):

@@ -10,6 +10,7 @@ from coursekit.cli.certificates import certificates_group
 from coursekit.cli.db import db_group
 from coursekit.cli.modules import modules_group, pack_command, unpack_command, validate_command
 from coursekit.cli.questions import gift2yaml_command, questions_command
+from coursekit.cli.reports import reports_group
 from coursekit.cli.serve import serve_command
 from coursekit.cli.users import users_group
 from coursekit.cli.xapi import xapi_group
@@ -20,6 +21,7 @@ COMMANDS = (
     modules_group,
     attempts_group,
     certificates_group,
+    reports_group,
     xapi_group,
     validate_command,
     pack_command,
