@@ -156,10 +156,22 @@ def test_the_sample_command_uses_the_package_template(app, tmp_path):
     assert "Heron Seminars certificate" in pdf_text(output.read_bytes(), tmp_path)
 
 
+def test_the_sample_command_previews_a_package_not_yet_published(make_app, tmp_path):
+    package_with(tmp_path, OWN_TEMPLATE)
+    app = make_app(COURSEKIT_MODULES_PATH=str(tmp_path / "modules"), **certificate_settings())
+    output = tmp_path / "sample.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["coursekit", "certificates", "sample", "calf", "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Heron Seminars certificate" in pdf_text(output.read_bytes(), tmp_path)
+    assert counts(app) == (0, 0)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["nope"], "No module 'nope' has been published."),
+        (["nope"], "No module 'nope' has been published or is valid on disk"),
         (["calf", "--version", "9.9.9"], "'calf' has no version '9.9.9' (it has 1.0.0)."),
         (["calf", "--page-size", "A5"], "Invalid value for '--page-size'"),
     ],

@@ -122,7 +122,10 @@ def test_pack_refuses_an_invalid_package(content):
     assert not (content / "calf.zip").exists()
 
 
-def test_modules_reload_publishes_and_list_shows_status(content, database_url, monkeypatch):
+def test_modules_reload_publishes_and_list_shows_status(
+    content, database_url, make_app, monkeypatch
+):
+    make_app()  # only so that the test database is wiped afterwards, like every other test's
     monkeypatch.setenv("COURSEKIT_DATABASE_URL", database_url)
     monkeypatch.setenv("COURSEKIT_MODULES_PATH", str(content / "modules"))
     monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(content / "instance"))

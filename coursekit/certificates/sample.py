@@ -127,24 +127,12 @@ class SampleCertificate:
 def render_sample(
     module_id: str, *, version: str | None = None, page_size: str | None = None
 ) -> SampleCertificate:
-    """The sample certificate of a published module version (the newest published one
-    unless ``version`` names another, retired ones included), with the provider settings
-    in force and the package's own template if it has one. Reads, never writes."""
-    versions = [item for item in all_versions() if item.module_id == module_id]
-    if not versions:
-        raise SampleError(f"No module {module_id!r} has been published.")
-    if version is None:
-        chosen = current_versions(versions).get(module_id)
-        if chosen is None:
-            raise SampleError(
-                f"Every version of {module_id!r} is retired; name one with --version."
-            )
-    else:
-        chosen = next((item for item in versions if item.version == version), None)
-        if chosen is None:
-            known = ", ".join(sorted(item.version for item in versions))
-            raise SampleError(f"{module_id!r} has no version {version!r} (it has {known}).")
-    package = package_for(chosen)
+    """The sample certificate of a module version, with the provider settings in force
+    and the package's own template if it has one. The version is a published one (the
+    newest unless ``version`` names another, retired ones included); a module never
+    published is read from the packages on disk, so an author can preview a design
+    before publishing it. Reads, never writes."""
+    package = _published_package(module_id, version) or _package_on_disk(module_id, version)
     provider = current_provider()
     printable = sample_printable(
         package, provider, number_prefix=current_app.config["COURSEKIT_CERTIFICATE_PREFIX"]
@@ -161,3 +149,33 @@ def render_sample(
         raise SampleError(f"The certificate template of {module_id!r} fails: {error}") from None
     pdf, pages = render_pages(html)
     return SampleCertificate(pdf, pages, provider.missing_for_issuing())
+
+
+def _published_package(module_id: str, version: str | None) -> ModulePackage | None:
+    versions = [item for item in all_versions() if item.module_id == module_id]
+    if not versions:
+        return None
+    if version is None:
+        chosen = current_versions(versions).get(module_id)
+        if chosen is None:
+            raise SampleError(
+                f"Every version of {module_id!r} is retired; name one with --version."
+            )
+    else:
+        chosen = next((item for item in versions if item.version == version), None)
+        if chosen is None:
+            known = ", ".join(sorted(item.version for item in versions))
+            raise SampleError(f"{module_id!r} has no version {version!r} (it has {known}).")
+    return package_for(chosen)
+
+
+def _package_on_disk(module_id: str, version: str | None) -> ModulePackage:
+    report = current_app.extensions["coursekit"].library.scan()
+    for loaded in report.loaded:
+        package = loaded.package
+        if package.id == module_id and version in (None, package.version):
+            return package
+    raise SampleError(
+        f"No module {module_id!r} has been published or is valid on disk "
+        "(`coursekit validate` lists the problems of the packages it finds)."
+    )
