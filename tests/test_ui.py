@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from coursekit.accounts.models import Role
+from coursekit import db
+from coursekit.accounts.models import Role, User
 from tests.helpers import login, make_user, submit
 
 
@@ -112,3 +113,20 @@ def test_names_are_shown_escaped_everywhere(app):
     ):
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_long_lists_page_with_their_search_kept(app, client):
+    make_user(app, "admin@example.org", Role.ADMIN)
+    with app.app_context():
+        db.session.add_all(
+            User(email=f"ana{n}@example.org", password_hash="!", first_name="Ana", last_name=str(n))
+            for n in range(51)
+        )
+        db.session.commit()
+    login(client, "admin@example.org")
+    first = client.get("/admin/users?q=ana").text
+    assert "Page 1 of 2" in first and "Previous</a>" not in first
+    assert 'href="/admin/users?page=2&amp;q=ana">Next</a>' in first
+    last = client.get("/admin/users?q=ana&page=2").text
+    assert "Page 2 of 2" in last and "Next</a>" not in last
+    assert 'href="/admin/users?page=1&amp;q=ana">Previous</a>' in last
