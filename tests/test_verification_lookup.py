@@ -124,3 +124,7 @@ def test_a_verifier_needs_no_account(app):
     assert stranger.get(f"/verify/{certificate.code}").status_code == 200
     assert stranger.get(f"/verify/{certificate.code}.json").status_code == 200
     assert stranger.get("/verify").status_code == 200
+
+
+def test_every_page_links_to_the_lookup_form(client):
+    assert 'href="/verify">Check a certificate</a>' in client.get("/").text
