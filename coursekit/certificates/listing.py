@@ -15,18 +15,17 @@ from datetime import datetime
 from sqlalchemy import select
 
 from coursekit import db
-from coursekit.certificates.models import Certificate, CertificateStatus
-
-EXPIRED = "expired"
+from coursekit.certificates.models import Certificate
+from coursekit.certificates.verification import Standing, standing_of
 
 
 @dataclass(frozen=True)
 class Listed:
-    """One certificate, its standing (``valid``, ``expired``, ``revoked`` or
-    ``superseded``) and the number of the certificate that replaced it, if any."""
+    """One certificate, its standing (as the verification page gives it) and the number
+    of the certificate that replaced it, if any."""
 
     certificate: Certificate
-    standing: str
+    standing: Standing
     replaced_by: str | None
 
     @property
@@ -34,19 +33,12 @@ class Listed:
         return self.certificate.number
 
 
-def standing(certificate: Certificate, now: datetime) -> str:
-    """The certificate's standing at ``now``: its status, or ``expired`` for a valid
-    certificate past its expiry date."""
-    expires_at = certificate.expires_at
-    if certificate.status == CertificateStatus.VALID and expires_at and expires_at <= now:
-        return EXPIRED
-    return certificate.status
-
-
 def listed(certificates: Sequence[Certificate], now: datetime) -> list[Listed]:
     """The certificates with their standing, in the order given."""
     replacements = {item.replaces_id: item.number for item in certificates if item.replaces_id}
-    return [Listed(item, standing(item, now), replacements.get(item.id)) for item in certificates]
+    return [
+        Listed(item, standing_of(item, now=now), replacements.get(item.id)) for item in certificates
+    ]
 
 
 def by_completion(completion_ids: Iterable[int], now: datetime) -> dict[int, Listed]:
