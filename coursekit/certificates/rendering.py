@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import types
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -51,8 +52,9 @@ class Printable:
     expires_on: str | None = None
 
 
+@cache
 def default_template() -> str:
-    """The built-in certificate template's source."""
+    """The built-in certificate template's source (read once per process)."""
     return resources.files(__package__).joinpath("templates", DEFAULT_TEMPLATE).read_text("utf-8")
 
 
@@ -88,9 +90,11 @@ def render_html(
         raise CertificateTemplateError(_describe(error), _template_line(error)) from error
 
 
+@lru_cache(maxsize=64)
 def compile_template(source: str) -> Template:
     """The template compiled in the sandbox; :class:`CertificateTemplateError` if it
-    does not compile."""
+    does not compile. Compiled once per process and source: a published package's
+    template never changes, and a bulk run issues hundreds with the same one."""
     try:
         return _environment.from_string(source)
     except TemplateSyntaxError as error:
