@@ -31,6 +31,10 @@ The soleus lies deep to the gastrocnemius.
 ::: danger
 The tibial nerve and posterior tibial vessels lie deep to the soleus.
 :::
+
+## References
+
+- Travell JG, Simons DG. Myofascial Pain and Dysfunction, Vol. 2. 1992.
 """
 
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from coursekit.cli import main
-from tests.package_factory import write_bank, write_package
+from tests.package_factory import write_bank, write_package, write_worksheet
 
 PROBLEM_LINE = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
 
@@ -21,13 +21,23 @@ def run(*args: str):
 @pytest.fixture
 def content(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write_package(tmp_path, "calf")
-    write_package(tmp_path, "shin")
+    for module_id in ("calf", "shin"):
+        # Lessons long enough for the credit, and a worksheet: packages with no warnings.
+        folder = write_package(
+            tmp_path, module_id, lesson_minutes=60, worksheet="quizzes/worksheet.yaml"
+        )
+        write_worksheet(folder)
     return tmp_path
 
 
 def problems(output: str) -> list[re.Match]:
-    return [m for m in map(PROBLEM_LINE.match, output.splitlines()) if m]
+    lines = map(PROBLEM_LINE.match, output.splitlines())
+    return [m for m in lines if m and not m["message"].startswith("warning: ")]
+
+
+def warnings(output: str) -> list[re.Match]:
+    lines = map(PROBLEM_LINE.match, output.splitlines())
+    return [m for m in lines if m and m["message"].startswith("warning: ")]
 
 
 def test_validate_passes_valid_packages_and_exits_0(content):

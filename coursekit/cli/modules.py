@@ -25,23 +25,43 @@ from coursekit.packages.sources import FolderFiles, Limits
 modules_group = AppGroup("modules", help="Module packages: list and reload.")
 
 
-def _print_report(report: LoadReport, bank_problems: dict[str, list]) -> bool:
-    """Print every problem, then one line per package; True when all is valid."""
+def _print_report(
+    report: LoadReport, bank_problems: dict[str, list], *, strict: bool = False
+) -> bool:
+    """Print every problem and warning, then one line per package; True when all is
+    valid (and, with ``strict``, nothing was warned about)."""
     for label in sorted(report.problems):
         for problem in sorted(report.problems[label]):
             click.echo(str(problem))
+    loaded = sorted(report.loaded, key=lambda item: item.label)
+    for package in loaded:
+        for warning in package.warnings:
+            click.echo(str(warning))
     for label in sorted(bank_problems):
         for problem in bank_problems[label]:
             click.echo(str(problem))
-    for loaded in sorted(report.loaded, key=lambda item: item.label):
-        package = loaded.package
-        click.echo(f"ok    {loaded.label}: {package.id} {package.version} {package.content_hash}")
+    for package in loaded:
+        done = f"{package.package.id} {package.package.version} {package.package.content_hash}"
+        click.echo(f"ok    {package.label}: {done}{_warned(len(package.warnings))}")
     for label in sorted(report.problems):
         count = len(report.problems[label])
         click.echo(f"FAIL  {label}: {count} problem{'s' * (count != 1)}")
-    valid, invalid = len(report.loaded), len(report.problems) + len(bank_problems)
-    click.echo(f"{valid} valid, {invalid} invalid")
-    return invalid == 0
+    bad_banks = sum(
+        1 for found in bank_problems.values() if any(not problem.warning for problem in found)
+    )
+    warnings = sum(len(package.warnings) for package in loaded) + sum(
+        1 for found in bank_problems.values() for problem in found if problem.warning
+    )
+    valid, invalid = len(report.loaded), len(report.problems) + bad_banks
+    click.echo(f"{valid} valid, {invalid} invalid{_warned(warnings, ', ')}")
+    return invalid == 0 and not (strict and warnings)
+
+
+def _warned(count: int, separator: str = " ") -> str:
+    if not count:
+        return ""
+    text = f"{count} warning{'s' * (count != 1)}"
+    return f"{separator}{text}" if separator != " " else f" ({text})"
 
 
 def _bank_problems(content_roots: set[Path], limits: Limits) -> dict[str, list]:
@@ -61,13 +81,14 @@ def _bank_problems(content_roots: set[Path], limits: Limits) -> dict[str, list]:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @pass_script_info
-def validate_command(info: ScriptInfo, paths: tuple[Path, ...]) -> None:
+def validate_command(info: ScriptInfo, paths: tuple[Path, ...], strict: bool) -> None:
     """Check module packages and shared banks; print every problem as path:line:column.
 
     PATH is a package folder, a folder of packages, a packed .zip or a bank file.
     Without PATH: every package on the modules path and from entry points, and every
-    shared bank. Exits 1 if anything is invalid.
+    shared bank. Exits 1 if anything is invalid, or, with --strict, warned about.
     """
     if paths:
         limits = Limits()
@@ -85,13 +106,15 @@ def validate_command(info: ScriptInfo, paths: tuple[Path, ...]) -> None:
             for path in paths
             if path.is_file() and path.suffix in (".yaml", ".gift")
         }
-        ok = _print_report(report, {label: found for label, found in banks.items() if found})
+        ok = _print_report(
+            report, {label: found for label, found in banks.items() if found}, strict=strict
+        )
     else:
         with info.load_app().app_context():
             library = queries.library()
             report = library.scan()
             roots = {folder.resolve().parent for folder in library.modules_paths}
-            ok = _print_report(report, _bank_problems(roots, library.limits))
+            ok = _print_report(report, _bank_problems(roots, library.limits), strict=strict)
     sys.exit(0 if ok else 1)
 
 

@@ -8,7 +8,7 @@ anything from the package.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -17,7 +17,7 @@ from marshmallow import Schema, ValidationError
 from coursekit.assessment.banks import SUFFIXES, FileQuestion, QuestionFile, read_question_file
 from coursekit.assessment.evaluations.evaluation_form import EvaluationItemsSchema
 from coursekit.assessment.registry import registry
-from coursekit.packages import markdown, schemas, values
+from coursekit.packages import advice, markdown, schemas, values
 from coursekit.packages.building import build_package, completion_rule
 from coursekit.packages.certificate_template import CERTIFICATE_TEMPLATE, template_problems
 from coursekit.packages.draws import Draw, overdrawn
@@ -52,6 +52,8 @@ class LoadedPackage:
     package: values.ModulePackage
     label: str
     manifest_positions: Mapping[KeyPath, Position] = field(default_factory=dict, repr=False)
+    warnings: tuple[Problem, ...] = ()
+    """Advice the package loads despite (see ``coursekit.packages.advice``)."""
 
     @property
     def manifest_path(self) -> str:
@@ -72,6 +74,8 @@ class _Loader:
     def __init__(self, files: PackageFiles, shared: PackageFiles | None) -> None:
         self.files, self.shared = files, shared
         self.problems: list[Problem] = []
+        # A dict keeps order and drops repeats: a bank drawn from twice is read twice.
+        self.warnings: dict[Problem, None] = {}
         self.used: dict[str, bytes] = {}
         self.bad_media: set[str] = set()
 
@@ -80,6 +84,10 @@ class _Loader:
     def problem(self, path: str, position: Position | None, message: str) -> None:
         line, column = position or (0, 0)
         self.problems.append(Problem(path, line, column, message))
+
+    def warn(self, path: str, position: Position | None, message: str) -> None:
+        line, column = position or (0, 0)
+        self.warnings[Problem(path, line, column, message, warning=True)] = None
 
     def read(
         self, name: str, *, at: tuple[str, Position | None], shared: bool = False
@@ -168,7 +176,14 @@ class _Loader:
         # Checked against the built package: the template is rendered with its sample.
         if template is not None and (bad := template_problems(*template, package)):
             raise PackageInvalid(bad)
-        return LoadedPackage(package, self.files.label, MappingProxyType(document.values))
+        for key_path, message in advice.manifest_advice(package):
+            self.warn(manifest_path, document.position(key_path), message)
+        return LoadedPackage(
+            package,
+            self.files.label,
+            MappingProxyType(document.values),
+            tuple(sorted(self.warnings)),
+        )
 
     def load_lessons(
         self, paths: list[str], document: PositionedDocument, manifest_path: str
@@ -204,6 +219,8 @@ class _Loader:
         body_offset = front.count("\n") + 2
         for media_name, line in markdown.media_references(body):
             self.load_media(media_name, (path, (line + body_offset, 1)))
+        for line, message in advice.lesson_advice(body):
+            self.warn(path, (line + body_offset, 1) if line else None, message)
         if parsed is None or not {"title", "minutes"} <= parsed[0].keys():
             return None
         meta = parsed[0]
@@ -262,8 +279,12 @@ class _Loader:
         }
         for entry, question in sound:
             # The type's own checks of the media it uses: a hotspot's regions in its image.
-            for key_path, message in registry()[question["type"]].check_media(question, media):
+            question_type = registry()[question["type"]]
+            for key_path, message in question_type.check_media(question, media):
                 self.problems.extend(entry.problems(read.path, key_path, message))
+            for key_path, message in question_type.advise(question):
+                for problem in entry.problems(read.path, key_path, message):
+                    self.warnings[replace(problem, warning=True)] = None
         return read
 
     def load_assessment(
@@ -352,7 +373,7 @@ def _exists(source: PackageFiles, name: str) -> bool:
 
 def check_bank(files: PackageFiles, name: str) -> list[Problem]:
     """Problems in one shared bank file (``quizzes/NAME.yaml`` or ``.gift``), and in the
-    media its questions use."""
+    media its questions use, followed by its warnings."""
     loader = _Loader(files, None)
     loader.load_quiz(name, (file_path(files.label, name), None))
-    return loader.problems
+    return [*loader.problems, *loader.warnings]

@@ -109,6 +109,25 @@ def media_references(body: str) -> list[tuple[str, int]]:
     return found
 
 
+def headings(body: str) -> list[tuple[str, int]]:
+    """``(text, line)`` for each heading in the body (lines from 1)."""
+    tokens = _PARSER.parse(body)
+    return [
+        (tokens[index + 1].content, token.map[0] + 1)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.map
+    ]
+
+
+def images(body: str) -> list[tuple[str, int]]:
+    """``(alt text, line)`` for each image in the body (lines from 1)."""
+    return [
+        (token.content, line + 1)
+        for token, line in _walk(_PARSER.parse(body))
+        if token.type == "image"
+    ]
+
+
 def render(body: str, media_url: Callable[[str], str]) -> str:
     """Lesson Markdown as sanitised HTML; ``media:`` targets become ``media_url(name)``."""
     tokens = _PARSER.parse(body)

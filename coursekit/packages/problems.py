@@ -19,17 +19,23 @@ class Problem:
     or the file name inside a zip). ``line`` and ``column`` count from 1; they are 0 when
     the problem concerns a whole file (a missing file, a zip too large), and then the
     printed form is ``path: message``.
+
+    A ``warning`` is advice, not an error: the package still loads (a lesson that cites no
+    sources, credit that the lessons' minutes do not support), and it is printed with
+    ``warning:`` before the message.
     """
 
     path: str
     line: int
     column: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
+        message = f"warning: {self.message}" if self.warning else self.message
         if self.line:
-            return f"{self.path}:{self.line}:{self.column}: {self.message}"
-        return f"{self.path}: {self.message}"
+            return f"{self.path}:{self.line}:{self.column}: {message}"
+        return f"{self.path}: {message}"
 
 
 class PackageInvalid(Exception):

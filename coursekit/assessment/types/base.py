@@ -121,6 +121,11 @@ class QuestionType:
         bytes), as (key path within the question, message)."""
         return []
 
+    def advise(self, question: Question) -> list[tuple[tuple, str]]:
+        """Warnings about a valid question that works but could mislead (a hotspot whose
+        right region overlaps a wrong one), as (key path within the question, message)."""
+        return []
+
 
 def shuffled(count: int, rng: random.Random, shuffle: bool) -> list[int]:
     """Positions ``0..count-1``, shuffled when asked."""

@@ -21,7 +21,7 @@ from coursekit.assessment.types.base import (
     shuffled,
 )
 from coursekit.assessment.types.common import Number, finite, position, text
-from coursekit.assessment.types.geometry import in_region, polygon_area
+from coursekit.assessment.types.geometry import in_region, polygon_area, shared_point
 
 MEDIA_SCHEME = "media:"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -227,6 +227,26 @@ class Hotspot(QuestionType):
                 message = f"candidate {candidate['label']!r} lies outside the image ({size})"
                 problems.append((("candidates", number), message))
         return problems
+
+    def advise(self, question: Question) -> list[tuple[tuple, str]]:
+        correct = set(question["correct"])
+        regions = list(enumerate(question["regions"]))
+        found: list[tuple[tuple, str]] = []
+        for number, right in regions:
+            if right["name"] not in correct:
+                continue
+            for _other, wrong in regions:
+                if wrong["name"] in correct or (point := shared_point(right, wrong)) is None:
+                    continue
+                found.append(
+                    (
+                        ("regions", number),
+                        f"correct region {right['name']!r} overlaps region {wrong['name']!r} "
+                        f"(both hold the point {point[0]:.0f}, {point[1]:.0f}): a click there "
+                        "counts as right, and answer statistics cannot tell the two apart",
+                    )
+                )
+        return found
 
 
 def _order(question: Question, arrangement: Arrangement) -> list[int]:
