@@ -9,7 +9,7 @@ from coursekit.cli.attempts import attempts_group
 from coursekit.cli.certificates import certificates_group
 from coursekit.cli.db import db_group
 from coursekit.cli.modules import modules_group, pack_command, unpack_command, validate_command
-from coursekit.cli.questions import gift2yaml_command, questions_command
+from coursekit.cli.questions import gift2yaml_command, hotspots_command, questions_command
 from coursekit.cli.reports import reports_group
 from coursekit.cli.serve import serve_command
 from coursekit.cli.users import users_group
@@ -28,6 +28,7 @@ COMMANDS = (
     unpack_command,
     questions_command,
     gift2yaml_command,
+    hotspots_command,
 )
 
 coursekit_group = AppGroup("coursekit", help="CourseKit: database, accounts and modules.")

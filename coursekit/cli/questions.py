@@ -1,4 +1,5 @@
-"""``coursekit questions`` (show a YAML or GIFT question file) and ``gift2yaml``."""
+"""``coursekit questions`` (show a YAML or GIFT question file), ``gift2yaml``, and
+``hotspots`` (draw hotspot regions over their diagrams)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ import click
 import yaml
 
 from coursekit.assessment.banks import QuestionFile, read_question_file
-from coursekit.packages.discovery import display_path
+from coursekit.assessment.overlays import hotspot_questions, overlay
+from coursekit.packages import archive
+from coursekit.packages.discovery import display_path, package_candidate
+from coursekit.packages.loader import load_package
+from coursekit.packages.problems import PackageInvalid
 
 _SHOWN_ELSEWHERE = ("id", "type", "text")
 
@@ -95,6 +100,42 @@ def gift2yaml_command(path: Path, output: Path | None) -> None:
     output.write_text(text, encoding="utf-8")
     count = len(read.entries)
     click.echo(f"wrote {display_path(output)}: {count} question{'s' * (count != 1)}")
+
+
+@click.command("hotspots")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The folder to write the drawings into (created if missing).",
+)
+def hotspots_command(path: Path, output: Path) -> None:
+    """Draw every hotspot question's regions over its diagram, to check them by eye.
+
+    PATH is a package folder or a packed .zip. One SVG per question, named after the
+    question's file and id: correct regions in green, other regions in orange and dashed,
+    labelled points as numbered crosses. An invalid package prints its problems and exits 1.
+    """
+    try:
+        if path.is_dir():
+            candidate = package_candidate(path)
+            loaded = load_package(candidate.files, candidate.shared)
+        else:
+            loaded = archive.load_zip(path.read_bytes(), display_path(path))
+    except PackageInvalid as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    output.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for name, question in hotspot_questions(loaded.package):
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        target = output / f"{stem}--{question['id']}.svg"
+        target.write_text(overlay(question, loaded.package), encoding="utf-8")
+        count += 1
+    click.echo(f"wrote {count} drawing{'s' * (count != 1)} to {display_path(output)}")
 
 
 def _rest(question: dict[str, Any]) -> dict[str, Any]:
