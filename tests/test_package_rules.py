@@ -70,3 +70,17 @@ def test_completion_rule_mistakes_are_reported_at_their_line(tmp_path, rule, at,
     text = (folder / "module.yaml").read_text()
     assert (problem.path, problem.line) == (path, line_of(text, at))
     assert words in problem.message
+
+
+@pytest.mark.parametrize("code", ["BL57", "GV20", "EX-B2", "EX-LE7", "EX-HN3"])
+def test_who_point_codes_are_accepted(tmp_path, code):
+    covers = {"acupoints": [code]}
+    folder, _ = with_manifest(tmp_path, manifest_text(covers=covers))
+    assert load(folder).package.covers.acupoints == (code,)
+
+
+@pytest.mark.parametrize("code", ["bl57", "EX-2", "EX-B123", "BL570", "B57"])
+def test_other_point_codes_are_refused_at_the_point(tmp_path, code):
+    folder, path = with_manifest(tmp_path, manifest_text(covers={"acupoints": [code]}))
+    (problem,) = problems_of(folder)
+    assert problem.path == path and problem.message.startswith("covers.acupoints[0]")

@@ -19,7 +19,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
 )
-ACUPOINT = re.compile(r"^(?:[A-Z]{2,3}\d{1,2}|EX-[A-Z]{2,3}\d{1,2})$")
+ACUPOINT = re.compile(r"^(?:[A-Z]{2,3}\d{1,2}|EX-[A-Z]{1,3}\d{1,2})$")
 NCCAOM_COURSE_NUMBER = re.compile(r"^PDA-\d+-\d+$")
 
 REGIONS = (
