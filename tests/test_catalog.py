@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from coursekit import db
 from coursekit.accounts.models import Role
 from coursekit.catalog.models import Enrolment
+from coursekit.catalog.queries import prerequisite_steps
 from coursekit.packages.models import ModuleVersion, VersionStatus
 from coursekit.progress.models import Completion
 from tests.helpers import login, make_user, submit
@@ -75,14 +77,16 @@ def test_start_publishes_every_valid_package_once(app, make_app, content):
 def test_catalogue_lists_modules_for_anyone_and_filters_them(client):
     page = client.get("/modules")
     assert page.status_code == 200
-    assert titles_on(page.text) == ["Calf and heel pain", "Low back pain", "Shin pain"]
+    # A module comes after the module it requires, whatever its title.
+    assert titles_on(page.text) == ["Calf and heel pain", "Shin pain", "Low back pain"]
+    assert page.text.count("After: Calf and heel pain") == 1
     assert titles_on(client.get("/modules?region=low-back").text) == ["Low back pain"]
     assert titles_on(client.get("/modules?muscle=tibialis+anterior").text) == ["Shin pain"]
     assert titles_on(client.get("/modules?pain=heel+pain").text) == ["Calf and heel pain"]
     assert titles_on(client.get("/modules?board=CA").text) == [
         "Calf and heel pain",
-        "Low back pain",
         "Shin pain",
+        "Low back pain",
     ]
     assert "Shin pain" not in titles_on(client.get("/modules?board=NCCAOM:AOM-AC").text)
     assert titles_on(client.get("/modules?q=FIBULARIS").text) == ["Shin pain"]
@@ -245,3 +249,20 @@ def test_the_module_page_shows_assessment_steps_to_learners_and_staff_links_to_s
     staff_page = staff.get("/modules/calf").text
     assert "/teach/modules/calf/questions" in staff_page
     assert "/teach/modules/calf/evaluations" in staff_page
+
+
+def test_prerequisite_steps_follow_the_longest_chain_and_never_loop():
+    def package(*prerequisites):
+        return SimpleNamespace(prerequisites=prerequisites)
+
+    packages = {
+        "a": package(),
+        "b": package("a"),
+        "c": package("a", "b"),
+        "d": package("gone"),  # a prerequisite no longer offered counts for nothing
+        "x": package("y"),  # a cycle from stale versions: cut, not followed round
+        "y": package("x"),
+    }
+    steps = prerequisite_steps(packages)
+    assert {key: steps[key] for key in "abcd"} == {"a": 0, "b": 1, "c": 2, "d": 0}
+    assert sorted((steps["x"], steps["y"])) == [0, 1]

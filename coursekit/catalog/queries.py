@@ -28,6 +28,8 @@ class CatalogueEntry:
     version: ModuleVersion
     package: ModulePackage
     enrolment: Enrolment | None = None
+    requires: tuple[str, ...] = ()
+    """Titles of the modules to complete first (catalogue cards only)."""
 
 
 @dataclass(frozen=True)
@@ -83,20 +85,54 @@ def enrolments_by_module(account: User | None) -> dict[str, Enrolment]:
 
 
 def catalogue(account: User | None, filters: Filters) -> tuple[list[CatalogueEntry], Facets]:
-    """Modules on offer that match ``filters``, by title, and the facets of all of them."""
+    """Modules on offer that match ``filters``, and the facets of all of them.
+
+    A module is listed after the modules it requires (a learner reads the catalogue as a
+    course of study: the foundations first), and by title among modules at the same step.
+    """
     enrolments = enrolments_by_module(account)
-    entries: list[CatalogueEntry] = []
+    current = current_versions()
+    packages = {module_id: package_for(version) for module_id, version in current.items()}
     facets = Facets()
-    for module_id, version in current_versions().items():
-        package = package_for(version)
+    for package in packages.values():
         facets.regions.update(package.covers.regions)
         facets.muscles.update(package.covers.muscles)
         facets.pain_patterns.update(package.covers.pain_patterns)
         facets.boards.update(board_keys(package))
-        if filters.matches(package):
-            entries.append(CatalogueEntry(version, package, enrolments.get(module_id)))
-    entries.sort(key=lambda entry: entry.package.title.casefold())
+    steps = prerequisite_steps(packages)
+    entries = [
+        CatalogueEntry(
+            current[module_id],
+            package,
+            enrolments.get(module_id),
+            tuple(packages[p].title for p in package.prerequisites if p in packages),
+        )
+        for module_id, package in packages.items()
+        if filters.matches(package)
+    ]
+    entries.sort(key=lambda entry: (steps[entry.package.id], entry.package.title.casefold()))
     return entries, facets
+
+
+def prerequisite_steps(packages: dict[str, ModulePackage]) -> dict[str, int]:
+    """For each module, the longest chain of prerequisites before it (0 for none), counting
+    only modules in ``packages``. Prerequisite cycles are refused when packages load; one
+    met here anyway (a stale published version) is cut, never followed round."""
+    steps: dict[str, int] = {}
+
+    def visit(module_id: str, path: tuple[str, ...]) -> int:
+        if module_id not in steps:
+            before = [
+                visit(required, (*path, module_id))
+                for required in packages[module_id].prerequisites
+                if required in packages and required not in path and required != module_id
+            ]
+            steps[module_id] = 1 + max(before, default=-1)
+        return steps[module_id]
+
+    for module_id in packages:
+        visit(module_id, ())
+    return steps
 
 
 def module_entry(
