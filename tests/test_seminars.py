@@ -65,9 +65,17 @@ def bank(seminar: ModulePackage, name: str) -> list[dict]:
 
 
 def pool(seminar: ModulePackage) -> list[dict]:
-    """Every question a post-test attempt can draw."""
-    names = dict.fromkeys(draw.bank for draw in seminar.assessment.draw)
-    return [question for name in names for question in bank(seminar, name)]
+    """Every question a post-test attempt can draw: in a bank drawn from, carrying every tag
+    of at least one of the draws from it."""
+    draws = seminar.assessment.draw
+    return [
+        question
+        for name in dict.fromkeys(draw.bank for draw in draws)
+        for question in bank(seminar, name)
+        if any(
+            draw.bank == name and set(draw.tags) <= set(question.get("tags", ())) for draw in draws
+        )
+    ]
 
 
 def words(text: str) -> int:
