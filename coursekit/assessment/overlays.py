@@ -17,16 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 from coursekit.assessment.banks import SUFFIXES, read_question_file
 from coursekit.assessment.images import image_size
 from coursekit.packages.markdown import MEDIA_SCHEME
+from coursekit.packages.media import content_type
 from coursekit.packages.values import ModulePackage
 
-_MEDIA_TYPES = {
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-    ".gif": "image/gif",
-}
 _RIGHT = 'fill="#1a9850" fill-opacity="0.35" stroke="#00441b" stroke-width="2"'
 _WRONG = (
     'fill="#fdae61" fill-opacity="0.3" stroke="#a6611a" stroke-width="1.5" stroke-dasharray="5 3"'
@@ -51,8 +44,7 @@ def overlay(question: dict[str, Any], package: ModulePackage) -> str:
     name = question["image"].removeprefix(MEDIA_SCHEME)
     data = package.files[f"media/{name}"]
     width, height = image_size(name, data)
-    media_type = _MEDIA_TYPES[name[name.rfind(".") :].lower()]
-    href = f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+    href = f"data:{content_type(name)};base64,{base64.b64encode(data).decode('ascii')}"
     correct = set(question["correct"])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
