@@ -6,10 +6,12 @@ import re
 import zipfile
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from coursekit.cli import main
 from tests.package_factory import write_bank, write_package, write_worksheet
+from tests.question_samples import file_form
 
 PROBLEM_LINE = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
 
@@ -130,6 +132,35 @@ def test_pack_refuses_an_invalid_package(content):
     assert result.exit_code == 1
     assert "SVG must not contain <script>" in result.output
     assert not (content / "calf.zip").exists()
+
+
+def test_hotspots_draws_each_hotspot_question_over_its_diagram(content):
+    leg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 500 500">'
+        '<rect width="500" height="500"/></svg>'
+    )
+    (content / "modules/calf/media/leg.svg").write_text(leg)
+    post_test = content / "modules/calf/quizzes/post-test.yaml"
+    data = yaml.safe_load(post_test.read_text())
+    data["questions"].append(file_form("hotspot", id="click-fossa"))
+    post_test.write_text(yaml.safe_dump(data))
+    assert run("pack", "modules/calf", "-o", "calf.zip").exit_code == 0
+    for source in ("modules/calf", "calf.zip"):
+        result = run("hotspots", source, "-o", f"drawn-{source[-3:]}")
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("wrote 1 drawing to")
+        drawing = (content / f"drawn-{source[-3:]}" / "post-test--click-fossa.svg").read_text()
+        assert "data:image/svg+xml;base64," in drawing  # the diagram itself, embedded
+        assert drawing.count("<polygon") == 1 and drawing.count("<circle") == 1
+        assert 'fill="#1a9850"' in drawing  # the correct region drawn as correct
+
+
+def test_hotspots_refuses_an_invalid_package(content):
+    (content / "modules/calf/module.yaml").write_text("id: [\n")
+    result = run("hotspots", "modules/calf", "-o", "drawn")
+    assert result.exit_code == 1
+    assert "modules/calf/module.yaml" in result.output
+    assert not (content / "drawn").exists()
 
 
 def test_modules_reload_publishes_and_list_shows_status(
