@@ -20,11 +20,13 @@ from coursekit.access import current_account, enforce_access
 from coursekit.accounts import auth_views
 from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
+from coursekit.admin import console_views
 from coursekit.admin import views as admin_views
 from coursekit.assessment import statistics_views
 from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
 from coursekit.assessment.worksheets import views as worksheet_views
+from coursekit.authoring import my_modules_views
 from coursekit.catalog import views as catalog_views
 from coursekit.certificates import admin_views as certificate_admin_views
 from coursekit.certificates import roster_views, verify_views
@@ -116,12 +118,14 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(pages.bp)
     bp.register_blueprint(account_views.bp)
     bp.register_blueprint(admin_views.bp)
+    bp.register_blueprint(console_views.bp)
     bp.register_blueprint(catalog_views.bp)
     bp.register_blueprint(lesson_views.bp)
     bp.register_blueprint(attempt_views.bp)
     bp.register_blueprint(evaluation_views.bp)
     bp.register_blueprint(statistics_views.bp)
     bp.register_blueprint(worksheet_views.bp)
+    bp.register_blueprint(my_modules_views.bp)
     bp.register_blueprint(transcript_views.bp)
     bp.register_blueprint(progress_views.bp)
     bp.register_blueprint(report_views.bp)

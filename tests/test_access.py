@@ -24,6 +24,8 @@ EXPECTED_POLICIES = {
     "coursekit.account.add_licence": "learner",
     "coursekit.account.remove_licence": "learner",
     "coursekit.admin.users": "admin",
+    "coursekit.console.index": "admin",
+    "coursekit.my_modules.index": "instructor",
     "coursekit.catalog.catalogue": "public",
     "coursekit.catalog.module": "public",
     "coursekit.catalog.enrol": "learner",
