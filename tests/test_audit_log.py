@@ -130,6 +130,10 @@ def test_the_log_lists_every_entry_newest_first_with_who_and_what_changed(admin,
         ("start=2026-03-10&end=2026-03-20", ["module.published", "user.roles-changed"]),
         ("start=2026-03-31&end=2026-03-31", ["certificate.issued"]),  # the whole last day
         ("q=certificate&actor=ada", ["certificate.revoked"]),  # filters combine
+        (
+            "start=0001-01-01&end=9999-12-31",  # the extremes, without overflow
+            ["certificate.issued", "module.published", "user.roles-changed", "certificate.revoked"],
+        ),
     ],
 )
 def test_each_filter(admin, entries, query, expected):
@@ -150,6 +154,7 @@ def test_the_action_filter_offers_the_actions_present(admin, entries):
         ("start=2026-02-30", "Enter the first day as YYYY-MM-DD"),
         ("end=yesterday", "Enter the last day as YYYY-MM-DD"),
         ("start=2026-03-20&end=2026-03-10", "The last day must not be before the first day."),
+        ("start=0001-01-01&end=9999-12-31&q=" + "x" * 201, "longer than 200 characters"),
     ],
 )
 def test_a_bad_date_range_is_refused_with_400_and_says_why(admin, entries, query, message):
