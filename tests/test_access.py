@@ -88,6 +88,8 @@ EXPECTED_POLICIES = {
     "coursekit.badges.readable": "learner",
     "coursekit.verify.certificate_json": "public",
     "coursekit.verify.lookup": "public",
+    "coursekit.audit.log": "admin",
+    "coursekit.audit.export": "admin",
 }
 SAMPLE_ARGS = {
     "code": "0" * 28,

@@ -1,13 +1,21 @@
-"""Reading the audit log."""
+"""Reading the audit log: one subject's history, and the administrator's filtered log."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import aliased, lazyload
 
 from coursekit import db
 from coursekit.accounts.models import User
 from coursekit.audit.models import AuditEntry
+
+EXPORT_BATCH = 500
+"""Entries fetched at a time by the CSV export, so a log of any length streams in a fixed
+amount of memory."""
 
 
 def entries_for(*subjects: str) -> list[tuple[AuditEntry, User | None]]:
@@ -20,3 +28,93 @@ def entries_for(*subjects: str) -> list[tuple[AuditEntry, User | None]]:
         .order_by(AuditEntry.id)
     )
     return [(entry, user) for entry, user in rows]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the administrator asks the log for; empty fields match everything.
+
+    ``text`` is found in the action, subject or reason; ``actor`` in the acting user's
+    email or name; ``subject`` is exact (``certificate:17``), or without a colon a kind
+    (``certificate`` matches every ``certificate:<id>``, and ``provider`` itself);
+    ``since`` and ``until`` bound ``at``, both inclusive.
+    """
+
+    text: str = ""
+    action: str = ""
+    actor: str = ""
+    subject: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _contains(column: ColumnElement[str], needle: str) -> ColumnElement[bool]:
+    """Case-insensitive ``contains``. SQLite's lower() folds only ASCII letters, so text
+    with Ø or É is also found as typed, in the letter case it was stored with."""
+    return or_(
+        func.lower(column).contains(needle.lower(), autoescape=True),
+        column.contains(needle, autoescape=True),
+    )
+
+
+NEWEST_FIRST = (AuditEntry.at.desc(), AuditEntry.id.desc())
+"""By the time of the change; entries of the same instant in the order they were written."""
+_TEXT_COLUMNS = (AuditEntry.action, AuditEntry.subject, AuditEntry.reason)
+
+
+def _filtered(wanted: AuditFilter) -> Select:
+    actor = aliased(User)
+    query = (
+        select(AuditEntry, actor)
+        .outerjoin(actor, actor.id == AuditEntry.actor_id)
+        # The log shows who acted, not their roles: skip the roles' eager load.
+        .options(lazyload(actor.roles))
+    )
+    if wanted.text:
+        query = query.where(or_(*(_contains(column, wanted.text) for column in _TEXT_COLUMNS)))
+    if wanted.action:
+        query = query.where(AuditEntry.action == wanted.action)
+    if wanted.actor:
+        name = actor.first_name + " " + actor.last_name
+        query = query.where(
+            or_(_contains(actor.email, wanted.actor), _contains(name, wanted.actor))
+        )
+    if wanted.subject:
+        query = query.where(_subject_matches(wanted.subject))
+    if wanted.since is not None:
+        query = query.where(AuditEntry.at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(AuditEntry.at <= wanted.until)
+    return query
+
+
+def _subject_matches(subject: str) -> ColumnElement[bool]:
+    if ":" in subject:
+        return AuditEntry.subject == subject
+    return or_(
+        AuditEntry.subject == subject,
+        AuditEntry.subject.startswith(f"{subject}:", autoescape=True),
+    )
+
+
+def search_entries(
+    wanted: AuditFilter, *, limit: int, offset: int
+) -> tuple[list[tuple[AuditEntry, User | None]], int]:
+    """One page of matching entries, newest first, with who acted, and how many match."""
+    query = _filtered(wanted)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(query.order_by(*NEWEST_FIRST).limit(limit).offset(offset))
+    return [(entry, user) for entry, user in rows], total
+
+
+def all_entries(wanted: AuditFilter) -> Iterator[tuple[AuditEntry, User | None]]:
+    """Every matching entry, newest first, read a batch at a time (for the CSV)."""
+    query = _filtered(wanted).order_by(*NEWEST_FIRST)
+    rows = db.session.execute(query.execution_options(yield_per=EXPORT_BATCH))
+    yield from rows
+
+
+def actions_present() -> list[str]:
+    """Every action the log holds, by name (the choices of the action filter)."""
+    query = select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    return list(db.session.scalars(query))
