@@ -22,6 +22,7 @@ from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
 from coursekit.admin import console_views
 from coursekit.admin import views as admin_views
+from coursekit.admin.users import views as user_admin_views
 from coursekit.assessment import statistics_views
 from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
@@ -120,6 +121,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(account_views.bp)
     bp.register_blueprint(admin_views.bp)
     bp.register_blueprint(console_views.bp)
+    bp.register_blueprint(user_admin_views.bp)
     bp.register_blueprint(catalog_views.bp)
     bp.register_blueprint(lesson_views.bp)
     bp.register_blueprint(attempt_views.bp)

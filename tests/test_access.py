@@ -26,6 +26,12 @@ EXPECTED_POLICIES = {
     "coursekit.admin.users": "admin",
     "coursekit.console.index": "admin",
     "coursekit.my_modules.index": "instructor",
+    "coursekit.user_admin.record": "admin",
+    "coursekit.user_admin.roles": "admin",
+    "coursekit.user_admin.name": "admin",
+    "coursekit.user_admin.disable": "admin",
+    "coursekit.user_admin.enable": "admin",
+    "coursekit.user_admin.reissue": "admin",
     "coursekit.catalog.catalogue": "public",
     "coursekit.catalog.module": "public",
     "coursekit.catalog.enrol": "learner",
@@ -107,6 +113,7 @@ SAMPLE_ARGS = {
     "enrolment_id": 999_999,
     "export_id": 999_999,
     "thumbprint": "0" * 43,
+    "user_id": 999_999,
 }
 ROLES = {
     "anonymous": None,

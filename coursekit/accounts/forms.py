@@ -20,6 +20,9 @@ from wtforms.validators import DataRequired, Length, Optional
 from coursekit.accounts.states import STATE_NAMES
 
 _required = DataRequired(message="This field is required.")
+LEGAL_NAME_VALIDATORS = [_required, Length(max=100)]
+"""A legal first or last name, wherever it is entered (the profile, an administrator's
+correction): the same messages everywhere."""
 
 
 class LoginForm(FlaskForm):
@@ -51,10 +54,10 @@ class RegistrationForm(FlaskForm):
 class ProfileForm(FlaskForm):
     first_name = StringField(
         "Legal first name",
-        validators=[_required, Length(max=100)],
+        validators=LEGAL_NAME_VALIDATORS,
         description="Certificates print this name; boards match it exactly.",
     )
-    last_name = StringField("Legal last name", validators=[_required, Length(max=100)])
+    last_name = StringField("Legal last name", validators=LEGAL_NAME_VALIDATORS)
     nccaom_id = StringField(
         "NCCAOM ID",
         validators=[Optional(), Length(max=6)],

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from coursekit import db, signals
@@ -29,8 +32,9 @@ from coursekit.accounts.tokens import (
     password_fingerprint,
     read_reset_token,
 )
+from coursekit.audit.operations import record
 from coursekit.db import utcnow
-from coursekit.errors import ValidationFailed
+from coursekit.errors import CourseKitError, ValidationFailed
 from coursekit.mail import send_mail
 
 
@@ -203,15 +207,172 @@ def remove_licence(user: User, licence_id: int) -> None:
     db.session.expire(user, ["licences"])
 
 
-def set_status(user: User, status: AccountStatus) -> None:
-    """Disable or re-enable an account. Disabling ends its sessions at their next request
-    (the session loader refuses inactive accounts); nothing is deleted."""
-    user.status = status
+class AccountChangeRefused(CourseKitError):
+    """An administrative change the account rules refuse, with the HTTP status that says
+    why (409: it would leave no active administrator, or it is already so)."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+LAST_ADMIN_MESSAGE = (
+    "{name} is the last active administrator: give another account the admin role "
+    "first. Nothing was changed."
+)
+
+
+def _refuse_losing_last_admin(user: User) -> None:
+    """Refuse a change that takes the admin role or the active status from the last
+    active administrator.
+
+    The active administrators' rows are locked first (``FOR UPDATE`` on PostgreSQL;
+    SQLite writes already queue behind ``BEGIN IMMEDIATE``), and counted in a second
+    statement that sees what a concurrent change committed meanwhile: two admins
+    demoting each other at the same moment cannot both succeed.
+    """
+    if not (user.is_active and user.has_role(Role.ADMIN)):
+        return
+    active_admins = (
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN, User.status == AccountStatus.ACTIVE)
+    )
+    db.session.execute(active_admins.with_for_update(of=User)).all()
+    others = db.session.scalar(
+        select(func.count()).select_from(active_admins.where(User.id != user.id).subquery())
+    )
+    if not others:
+        raise AccountChangeRefused(LAST_ADMIN_MESSAGE.format(name=user.full_name))
+
+
+def _audit(action: str, user: User, **kwargs: Any) -> None:
+    record(action, f"user:{user.id}", **kwargs)
+
+
+def set_status(
+    user: User,
+    status: AccountStatus,
+    *,
+    actor: User | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> User:
+    """Disable or re-enable an account, with an audit entry. Nothing is deleted.
+
+    Disabling draws a new session token: every session and remember cookie ends at its
+    next request, and stays ended when the account is enabled again. The last active
+    administrator cannot be disabled (``AccountChangeRefused``).
+    """
+    if user.status == status:
+        raise AccountChangeRefused(f"{user.email} is already {status}. Nothing was changed.")
+    if status == AccountStatus.DISABLED:
+        _refuse_losing_last_admin(user)
+        user.session_token = new_session_token()
+    before, user.status = user.status, status
     db.session.flush()
+    action = "user.disabled" if status == AccountStatus.DISABLED else "user.enabled"
+    _audit(
+        action,
+        user,
+        actor=actor,
+        at=now or utcnow(),
+        reason=reason.strip(),
+        before=before,
+        after=str(status),
+    )
+    return user
 
 
-def grant_role(user: User, role: Role) -> None:
-    """Give ``user`` a role they do not yet hold."""
-    if role not in user.role_names:
+def change_roles(
+    user: User,
+    roles: Iterable[Role],
+    *,
+    actor: User | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> User:
+    """Give ``user`` exactly ``roles`` (plus learner, which every account holds), with one
+    audit entry naming the roles before and after.
+
+    Refused (``AccountChangeRefused``) when nothing would change, and when the last
+    active administrator would lose the admin role.
+    """
+    before = sorted(user.role_names)
+    wanted = {Role.LEARNER, *roles}
+    if wanted == user.role_names:
+        raise AccountChangeRefused(
+            f"{user.email} already has roles {', '.join(before)}. Nothing was changed."
+        )
+    if Role.ADMIN not in wanted:
+        _refuse_losing_last_admin(user)
+    for held in list(user.roles):
+        if held.role not in wanted:
+            user.roles.remove(held)
+    for role in sorted(wanted - user.role_names):
         user.roles.append(UserRole(role=role))
-        db.session.flush()
+    db.session.flush()
+    _audit(
+        "user.roles_changed",
+        user,
+        actor=actor,
+        at=now or utcnow(),
+        reason=reason.strip(),
+        before=before,
+        after=sorted(user.role_names),
+    )
+    return user
+
+
+def grant_role(user: User, role: Role, **audit: Any) -> User:
+    """Give ``user`` one more role (``change_roles`` with it added)."""
+    if role in user.role_names:
+        raise AccountChangeRefused(f"{user.email} already has the {role} role.")
+    return change_roles(user, {*map(Role, user.role_names), role}, **audit)
+
+
+def revoke_role(user: User, role: Role, **audit: Any) -> User:
+    """Take one role from ``user``; every account stays a learner."""
+    if role == Role.LEARNER:
+        raise AccountChangeRefused("Every account is a learner; that role cannot be revoked.")
+    if role not in user.role_names:
+        raise AccountChangeRefused(f"{user.email} does not have the {role} role.")
+    return change_roles(user, {Role(held) for held in user.role_names} - {role}, **audit)
+
+
+def correct_legal_name(
+    user: User,
+    *,
+    first_name: str,
+    last_name: str,
+    actor: User | None,
+    reason: str,
+    now: datetime,
+) -> User:
+    """An administrator corrects the legal name, with the reason and the names before
+    and after in the audit log. The same rules as the learner's profile apply.
+    Certificates already issued keep the name they print until they are reissued."""
+    errors = _check_name_and_id(first_name, last_name, None)
+    if not reason.strip():
+        errors["reason"] = ["Give the reason: it is kept in the audit log."]
+    if errors:
+        raise ValidationFailed(errors)
+    before = {"first_name": user.first_name, "last_name": user.last_name}
+    after = {"first_name": first_name.strip(), "last_name": last_name.strip()}
+    if before == after:
+        raise AccountChangeRefused(
+            f"The legal name is already {user.full_name}. Nothing was changed.", 422
+        )
+    user.first_name, user.last_name = after["first_name"], after["last_name"]
+    db.session.flush()
+    _audit(
+        "user.name_corrected",
+        user,
+        actor=actor,
+        at=now,
+        reason=reason.strip(),
+        before=before,
+        after=after,
+    )
+    return user

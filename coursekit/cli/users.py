@@ -7,6 +7,7 @@ password typed at a prompt or piped on standard input.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 from flask.cli import AppGroup
@@ -14,6 +15,7 @@ from flask.cli import AppGroup
 from coursekit import db
 from coursekit.accounts import operations
 from coursekit.accounts.models import AccountStatus, Role, User
+from coursekit.accounts.operations import AccountChangeRefused
 from coursekit.accounts.queries import user_by_email
 from coursekit.assessment.worksheets.operations import assign_module, unassign_module
 from coursekit.errors import ValidationFailed
@@ -62,35 +64,70 @@ def _user_or_fail(email: str) -> User:
     return user
 
 
+_REASON = click.option("--reason", default="", help="Why: kept in the audit log with the change.")
+
+
+def _change(email: str, change: Callable[[User], object], done: str) -> None:
+    """Apply an account change with the same rules as the console; a refusal (the last
+    active administrator, nothing to change) exits non-zero and changes nothing."""
+    user = _user_or_fail(email)
+    try:
+        change(user)
+    except AccountChangeRefused as refusal:
+        raise click.ClickException(refusal.message) from refusal
+    db.session.commit()
+    click.echo(done.format(email=user.email, roles=", ".join(sorted(user.role_names))))
+
+
 @users_group.command("disable")
 @click.argument("email")
-def disable_command(email: str) -> None:
+@_REASON
+def disable_command(email: str, reason: str) -> None:
     """Disable the account EMAIL: it can no longer sign in, and its sessions end."""
-    user = _user_or_fail(email)
-    operations.set_status(user, AccountStatus.DISABLED)
-    db.session.commit()
-    click.echo(f"{user.email} is disabled. Its records are kept.")
+    _change(
+        email,
+        lambda user: operations.set_status(user, AccountStatus.DISABLED, reason=reason),
+        "{email} is disabled. Its records are kept.",
+    )
 
 
 @users_group.command("enable")
 @click.argument("email")
-def enable_command(email: str) -> None:
+@_REASON
+def enable_command(email: str, reason: str) -> None:
     """Enable the account EMAIL again."""
-    user = _user_or_fail(email)
-    operations.set_status(user, AccountStatus.ACTIVE)
-    db.session.commit()
-    click.echo(f"{user.email} is active.")
+    _change(
+        email,
+        lambda user: operations.set_status(user, AccountStatus.ACTIVE, reason=reason),
+        "{email} is active.",
+    )
 
 
 @users_group.command("grant")
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
-def grant_command(email: str, role: str) -> None:
+@_REASON
+def grant_command(email: str, role: str, reason: str) -> None:
     """Give the account EMAIL the role ROLE."""
-    user = _user_or_fail(email)
-    operations.grant_role(user, Role(role))
-    db.session.commit()
-    click.echo(f"{user.email} now has roles {', '.join(sorted(user.role_names))}.")
+    _change(
+        email,
+        lambda user: operations.grant_role(user, Role(role), reason=reason),
+        "{email} now has roles {roles}.",
+    )
+
+
+@users_group.command("revoke")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+@_REASON
+def revoke_command(email: str, role: str, reason: str) -> None:
+    """Take the role ROLE from the account EMAIL. The last active administrator keeps
+    the admin role."""
+    _change(
+        email,
+        lambda user: operations.revoke_role(user, Role(role), reason=reason),
+        "{email} now has roles {roles}.",
+    )
 
 
 def _assignment_failed(failure: ValidationFailed) -> click.ClickException:
