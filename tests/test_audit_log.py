@@ -278,10 +278,12 @@ def test_a_subject_links_to_its_page(make_app, tmp_path):
     write(app, "module.published", f"module-version:{version}", actor_id=None, when=at(1))
     write(app, "provider.saved", "provider", actor_id=None, when=at(1))
     write(app, "certificate.revoked", "certificate:999999", actor_id=None, when=at(1))
-    make_user(app, "ada@example.org", Role.ADMIN)
+    ada = make_user(app, "ada@example.org", Role.ADMIN)
+    write(app, "user.disabled", f"user:{ada}", actor_id=None, when=at(1))
     client = app.test_client()
     login(client, "ada@example.org")
     page = client.get(LOG).text
+    assert f'<a href="/admin/users/{ada}">user:{ada}</a>' in page
     number = certificate.number
     assert f'<a href="/admin/certificates/{number}">certificate:{certificate.id}</a>' in page
     assert f'<a href="/teach/modules/calf/report">module-version:{version}</a>' in page

@@ -123,10 +123,16 @@ def _roster_exports(ids: list[int]) -> dict[int, str]:
     return {id_: url_for("coursekit.rosters.stored", export_id=id_) for id_ in ids}
 
 
+def _users(ids: list[int]) -> dict[int, str]:
+    # An account is never deleted, so every id has its record page.
+    return {id_: url_for("coursekit.user_admin.record", user_id=id_) for id_ in ids}
+
+
 SUBJECT_PAGES: dict[str, Callable[[list[int]], dict[int, str]]] = {
     "certificate": _certificates,
     "module-version": _module_versions,
     "roster-export": _roster_exports,
+    "user": _users,
 }
 """For each kind of ``<kind>:<id>`` subject with a page: the pages of the given ids (at
 most one query per kind, for the whole page of entries)."""
