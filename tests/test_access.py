@@ -86,6 +86,11 @@ EXPECTED_POLICIES = {
     "coursekit.badges.readable": "learner",
     "coursekit.verify.certificate_json": "public",
     "coursekit.verify.lookup": "public",
+    # Previews also need an assignment to the module (or the admin role): checked in the views.
+    "coursekit.preview.module": "instructor",
+    "coursekit.preview.lesson": "instructor",
+    "coursekit.preview.questions": "instructor",
+    "coursekit.preview.check": "instructor",
 }
 SAMPLE_ARGS = {
     "code": "0" * 28,

@@ -1,0 +1,1 @@
+"""The instructor area: upload, validation report, preview, publish, question statistics."""
