@@ -136,6 +136,9 @@ def test_the_question_preview_shows_every_question_with_its_key(app):
     assert html.count('name="question" value="q') == 10
     assert EXPLANATION in html and "Look again at the layers." not in html
     assert html.count('<span class="tag-correct">correct answer</span>') == 14
+    # The answerable copy, as the learner gets it, holds nothing of the key.
+    for form in re.findall(r'<form method="post" action="[^"]*/check".*?</form>', html, re.S):
+        assert "tag-correct" not in form and "Explanation" not in form and "answer-key" not in form
     # The worksheet, with the reviewers' guidance and the short answer's accepted answers.
     assert "Worksheet" in html and "Guidance for the reviewer" in html and "BL57" in html
 
