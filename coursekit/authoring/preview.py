@@ -55,18 +55,14 @@ class PreviewQuestion:
     question_id: str
     number: int | None
     """Its number in its group; None for a ``description`` (text to read)."""
+    takes_answer: bool
+    """A question to answer, not text to read."""
     asked: RenderedQuestion
     """As the learner sees it: answerable, nothing of the key."""
     key: RenderedQuestion
     """The same question with its key (``review``), closed."""
     guidance: Markup | None = None
     """The author's guidance for worksheet reviewers."""
-
-    @property
-    def takes_answer(self) -> bool:
-        """A question to answer, not text to read (a ``description``)."""
-        context = self.asked.context
-        return bool(context["graded"]) or registry()[context["q"]["type"]].manual
 
     @property
     def field(self) -> str:
@@ -225,6 +221,7 @@ def _item(
         source,
         question["id"],
         number,
+        takes_answer(question),
         render_context(package, question, None, **common),
         render_context(package, question, None, closed=True, show_key=True, **common),
     )
@@ -253,7 +250,7 @@ def check_answer(
     item = _item(package, links, source, question, None)
     raw = kind.read_form(form, None, item.field)
     response, score, message, refused = None, None, "", True
-    if not takes_answer(question):
+    if not item.takes_answer:
         message = "This item is text to read; it takes no answer."
     elif is_blank(raw):
         message = UNANSWERED
