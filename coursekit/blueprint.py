@@ -29,6 +29,7 @@ from coursekit.assessment.evaluations import views as evaluation_views
 from coursekit.assessment.worksheets import views as worksheet_views
 from coursekit.audit import views as audit_views
 from coursekit.authoring import my_modules_views
+from coursekit.authoring import preview_views
 from coursekit.catalog import views as catalog_views
 from coursekit.certificates import admin_views as certificate_admin_views
 from coursekit.certificates import roster_views, verify_views
@@ -139,6 +140,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(roster_views.bp)
     bp.register_blueprint(badge_views.bp)
     bp.register_blueprint(audit_views.bp)
+    bp.register_blueprint(preview_views.bp)
     if own_login:
         bp.register_blueprint(auth_views.bp)
     return bp

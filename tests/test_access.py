@@ -96,6 +96,11 @@ EXPECTED_POLICIES = {
     "coursekit.verify.lookup": "public",
     "coursekit.audit.log": "admin",
     "coursekit.audit.export": "admin",
+    # Previews also need an assignment to the module (or the admin role): checked in the views.
+    "coursekit.preview.module": "instructor",
+    "coursekit.preview.lesson": "instructor",
+    "coursekit.preview.questions": "instructor",
+    "coursekit.preview.check": "instructor",
 }
 SAMPLE_ARGS = {
     "code": "0" * 28,

@@ -17,7 +17,7 @@ from coursekit.assessment.images import image_size
 from coursekit.assessment.registry import registry
 from coursekit.assessment.types.base import Question
 from coursekit.packages.markdown import MEDIA_SCHEME
-from coursekit.packages.values import ModulePackage
+from coursekit.packages.values import BankDraw, ModulePackage
 
 FrozenQuestion = dict[str, object]
 """An attempt's record of one question: ``{"source", "id", "arrangement"}``."""
@@ -92,18 +92,22 @@ def select_post_test(package: ModulePackage, rng: random.Random) -> list[FrozenQ
     ]
 
 
+def draw_pool(package: ModulePackage, draw: BankDraw) -> tuple[str, list[Question]]:
+    """The bank file a draw reads and every question it may pick, in file order: the
+    bank's graded questions that carry all of the draw's tags."""
+    source = bank_file(package, draw.bank)
+    eligible = [
+        question
+        for question in quiz_file(package, source).questions
+        if set(draw.tags) <= set(question["tags"]) and registry()[question["type"]].graded
+    ]
+    return source, eligible
+
+
 def _drawn(package: ModulePackage, rng: random.Random) -> list[list[tuple[str, Question]]]:
     """Each draw's random picks, in manifest order, never one question twice."""
     draws = package.assessment.draw
-    pools = []
-    for draw in draws:
-        source = bank_file(package, draw.bank)
-        eligible = [
-            question
-            for question in quiz_file(package, source).questions
-            if set(draw.tags) <= set(question["tags"]) and registry()[question["type"]].graded
-        ]
-        pools.append((source, eligible))
+    pools = [draw_pool(package, draw) for draw in draws]
     # Fill the draws with the fewest eligible questions first: a narrow (tagged) draw then
     # still finds its questions when a broad one from the same bank would have taken them.
     picks: dict[int, list[tuple[str, Question]]] = {}

@@ -28,9 +28,12 @@ def media_url_for(package: ModulePackage) -> Callable[[str], str]:
     )
 
 
-def markdown_renderer(package: ModulePackage) -> Callable[[str], Markup]:
-    """Author Markdown → sanitised HTML, with the version's media."""
-    media_base = media_url_for(package)("")
+def markdown_renderer(
+    package: ModulePackage, media_url: Callable[[str], str] | None = None
+) -> Callable[[str], Markup]:
+    """Author Markdown → sanitised HTML, with the version's media (served by
+    ``media_url``; by default the route that serves published versions)."""
+    media_base = (media_url or media_url_for(package))("")
     return lambda text: _rendered(media_base, text or "")
 
 
@@ -58,9 +61,13 @@ def render_context(
     response: Any = None,
     closed: bool = False,
     show_key: bool = False,
+    media_url: Callable[[str], str] | None = None,
 ) -> RenderedQuestion:
     """The template and context for one question. ``show_key`` is the caller's review
-    policy decision; without it the context holds nothing of the key."""
+    policy decision; without it the context holds nothing of the key. ``media_url``
+    serves the package's media (by default, the route for published versions; a preview
+    of a staged upload gives its own)."""
+    media_url = media_url or media_url_for(package)
     kind = registry()[question["type"]]
     image = question.get("image")
     context: dict[str, Any] = {
@@ -69,10 +76,10 @@ def render_context(
         "value": None if response is None else kind.display(question, arrangement, response),
         "review": kind.key(question, arrangement) if show_key else None,
         "closed": closed,
-        "md": markdown_renderer(package),
+        "md": markdown_renderer(package, media_url),
         "points": question.get("points") if kind.graded else None,
         "graded": kind.graded,
     }
     if isinstance(image, str) and image.startswith(markdown.MEDIA_SCHEME):
-        context["image_url"] = media_url_for(package)(image[len(markdown.MEDIA_SCHEME) :])
+        context["image_url"] = media_url(image[len(markdown.MEDIA_SCHEME) :])
     return RenderedQuestion(kind.template, context)

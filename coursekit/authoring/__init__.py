@@ -1,1 +1,2 @@
-"""The instructor area: the modules an instructor teaches, and the authoring of new versions."""
+"""The instructor area: the modules an instructor teaches, uploading and validating new
+versions, previewing them as learners see them, and publishing them."""

@@ -52,6 +52,7 @@ def _module_page(module_id: str, form: EnrolForm | None = None, status: int = 20
         steps=assessment_steps(entry.enrolment) if entry.enrolment else [],
         newer_version=newest if newest and newest.id != entry.version.id else None,
         form=form or EnrolForm(formdata=None),
+        lesson_url=lambda slug: url_for("coursekit.lessons.lesson", module_id=module_id, slug=slug),
         attestation=current_app.config["COURSEKIT_ATTESTATION_TEXT"],
     ), status
 

@@ -80,7 +80,9 @@ def lesson(module_id: str, slug: str) -> Page:
     )
     return render_template(
         "coursekit/lessons/lesson.html",
-        entry=entry,
+        enrolment=entry.enrolment,
+        lesson_url=lambda slug: url_for(".lesson", module_id=module_id, slug=slug),
+        module_url=url_for("coursekit.catalog.module", module_id=module_id),
         package=package,
         lesson=current,
         html=html,
