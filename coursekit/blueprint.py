@@ -28,8 +28,7 @@ from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
 from coursekit.assessment.worksheets import views as worksheet_views
 from coursekit.audit import views as audit_views
-from coursekit.authoring import my_modules_views
-from coursekit.authoring import preview_views
+from coursekit.authoring import my_modules_views, preview_views
 from coursekit.catalog import views as catalog_views
 from coursekit.certificates import admin_views as certificate_admin_views
 from coursekit.certificates import roster_views, verify_views
