@@ -86,6 +86,17 @@ EXPECTED_POLICIES = {
     "coursekit.badges.readable": "learner",
     "coursekit.verify.certificate_json": "public",
     "coursekit.verify.lookup": "public",
+    # Uploads also need an assignment to the module (or the admin role): checked in the
+    # operations (upload) and the views (an upload of another module is a 404).
+    "coursekit.authoring.uploads": "instructor",
+    "coursekit.authoring.upload": "instructor",
+    "coursekit.authoring.detail": "instructor",
+    "coursekit.authoring.publish": "instructor",
+    "coursekit.authoring.submit": "instructor",
+    "coursekit.authoring.withdraw": "instructor",
+    "coursekit.upload_admin.queue": "admin",
+    "coursekit.upload_admin.approve": "admin",
+    "coursekit.upload_admin.reject": "admin",
 }
 SAMPLE_ARGS = {
     "code": "0" * 28,
@@ -103,6 +114,7 @@ SAMPLE_ARGS = {
     "enrolment_id": 999_999,
     "export_id": 999_999,
     "thumbprint": "0" * 43,
+    "upload_id": 999_999,
 }
 ROLES = {
     "anonymous": None,
