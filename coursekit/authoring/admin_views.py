@@ -54,8 +54,7 @@ def approve(upload_id: int) -> Page:
             reason=form.reason.data or "approved",
         )
     except operations.UploadRefused as refusal:
-        form.form_errors.append(refusal.message)
-        return detail_page(upload, refusal.status, publish_form=form, report=refusal.report)
+        return detail_page(upload, refusal.status, refusal=refusal, publish_form=form)
     flash(f"Approved: {version.title} {version.version} is published.", "success")
     return redirect(url_for("coursekit.upload_admin.queue"))
 
@@ -72,8 +71,7 @@ def reject(upload_id: int) -> Page:
             upload, actor=current_account(), reason=form.reason.data, now=utcnow()
         )
     except operations.UploadRefused as refusal:
-        form.form_errors.append(refusal.message)
-        return detail_page(upload, refusal.status, reject_form=form)
+        return detail_page(upload, refusal.status, refusal=refusal, reject_form=form)
     flash(
         f"Rejected {upload.module_id} {upload.version}; the instructor sees your reason.", "success"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from coursekit import db
@@ -33,9 +34,10 @@ from coursekit.authoring.queries import (
     upload_page,
 )
 from coursekit.db import MAX_ID, utcnow
-from coursekit.packages.problems import Problem
+from coursekit.packages.discovery import LoadReport
+from coursekit.packages.problems import PackageInvalid, Problem
 from coursekit.packages.queries import package_for
-from coursekit.packages.reporting import ValidationReport
+from coursekit.packages.reporting import ValidationReport, validation_report
 from coursekit.web import Page
 
 bp = Blueprint("authoring", __name__, url_prefix="/teach/uploads")
@@ -106,14 +108,25 @@ def load_upload(upload_id: int, *, for_update: bool = False) -> StagedUpload:
     return upload
 
 
-def detail_page(upload: StagedUpload, status: int = 200, **forms: object) -> Page:
+def detail_page(
+    upload: StagedUpload,
+    status: int = 200,
+    refusal: operations.UploadRefused | None = None,
+    **forms: FlaskForm,
+) -> Page:
     """An upload: its report (warnings), the diff against the newest published version
-    while it may still be published, the actions its status allows, and its history."""
+    while it may still be published, the actions its status allows, and its history;
+    with the message (and report) of a refused action."""
     diff = base = None
+    report = refusal.report if refusal is not None else None
     if upload.status in OPEN_STATUSES:
         base = newest_published(upload.module_id)
         old = package_for(base) if base is not None else None
-        diff = diff_packages(staged_package(upload), old)
+        try:
+            diff = diff_packages(staged_package(upload), old)
+        except PackageInvalid as exc:
+            # Staged under other limits or an older validator: say so, offer no publish.
+            report = validation_report(LoadReport(problems={upload.filename: exc.problems}))
     publish_form = forms.get("publish_form") or PublishForm(formdata=None)
     publish_form.base_hash.data = base.content_hash if base is not None else ""
     return render_template(
@@ -127,7 +140,8 @@ def detail_page(upload: StagedUpload, status: int = 200, **forms: object) -> Pag
         submit_form=forms.get("submit_form") or SubmitForm(formdata=None),
         withdraw_form=forms.get("withdraw_form") or WithdrawForm(formdata=None),
         reject_form=forms.get("reject_form") or RejectForm(formdata=None),
-        report=forms.get("report"),
+        refusal=refusal.message if refusal is not None else None,
+        report=report,
         history=entries_for(f"upload:{upload.id}"),
     ), status
 
@@ -154,8 +168,7 @@ def publish(upload_id: int) -> Page:
             reason=form.reason.data or "",
         )
     except operations.UploadRefused as refusal:
-        form.form_errors.append(refusal.message)
-        return detail_page(upload, refusal.status, publish_form=form, report=refusal.report)
+        return detail_page(upload, refusal.status, refusal=refusal, publish_form=form)
     flash(f"{version.title} {version.version} is published.", "success")
     return redirect(url_for("coursekit.authoring.detail", upload_id=upload.id))
 
@@ -170,8 +183,7 @@ def submit(upload_id: int) -> Page:
     try:
         operations.submit_upload(upload, actor=current_account(), now=utcnow())
     except operations.UploadRefused as refusal:
-        form.form_errors.append(refusal.message)
-        return detail_page(upload, refusal.status, submit_form=form)
+        return detail_page(upload, refusal.status, refusal=refusal, submit_form=form)
     flash("Submitted: an administrator will approve or reject it.", "success")
     return redirect(url_for("coursekit.authoring.detail", upload_id=upload.id))
 
@@ -188,7 +200,6 @@ def withdraw(upload_id: int) -> Page:
             upload, actor=current_account(), reason=form.reason.data or "", now=utcnow()
         )
     except operations.UploadRefused as refusal:
-        form.form_errors.append(refusal.message)
-        return detail_page(upload, refusal.status, withdraw_form=form)
+        return detail_page(upload, refusal.status, refusal=refusal, withdraw_form=form)
     flash("Withdrawn: this upload can no longer be published.", "success")
     return redirect(url_for("coursekit.authoring.detail", upload_id=upload.id))
