@@ -11,7 +11,7 @@ from coursekit.assessment.worksheets.queries import instructor_module_ids
 from coursekit.authoring.models import StagedUpload, UploadStatus
 from coursekit.packages.archive import load_zip
 from coursekit.packages.models import ModuleVersion
-from coursekit.packages.queries import current_versions, library, package_for
+from coursekit.packages.queries import current_versions, library
 from coursekit.packages.values import ModulePackage
 
 UploadRow = tuple[StagedUpload, User]
@@ -69,8 +69,3 @@ def newest_published(module_id: str) -> ModuleVersion | None:
     """The newest published (not retired) version of ``module_id``, if any."""
     versions = db.session.scalars(select(ModuleVersion).where(ModuleVersion.module_id == module_id))
     return current_versions(list(versions)).get(module_id)
-
-
-def published_package(version: ModuleVersion | None) -> ModulePackage | None:
-    """The content of a published version, or None for no version."""
-    return None if version is None else package_for(version)
