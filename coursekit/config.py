@@ -152,6 +152,26 @@ SETTINGS: tuple[Setting, ...] = (
         "Most bytes one package may hold, unpacked (zips are counted while reading).",
     ),
     Setting(
+        "COURSEKIT_PACKAGE_MAX_RATIO",
+        100,
+        "Most a file in a zip may expand (unpacked bytes per packed byte) once it is over "
+        "1 MiB unpacked; more is refused as a zip bomb.",
+    ),
+    Setting(
+        "COURSEKIT_UPLOAD_MAX_BYTES",
+        16 * 1024 * 1024,
+        "Largest packed module (zip) an instructor may upload at `/teach/uploads`; a larger "
+        "request is refused with 413 before it is read.",
+    ),
+    Setting(
+        "COURSEKIT_MODULE_APPROVAL",
+        False,
+        "Whether a module version uploaded by an instructor needs an administrator's "
+        "approval: instructors then submit versions, and administrators approve or reject "
+        "them at `/admin/uploads`. Off: instructors publish their assigned modules "
+        "themselves. See docs/authoring.md.",
+    ),
+    Setting(
         "COURSEKIT_ATTESTATION_VERSION",
         "2026-1",
         "Label of the participant attestation text; stored with each acceptance. Change "

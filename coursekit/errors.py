@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import render_template
+from flask import render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 
 class CourseKitError(Exception):
@@ -36,6 +37,7 @@ ERROR_HINTS = {
     400: "Check what you entered and try again.",
     403: "If you think you should have access, contact your course provider.",
     404: "The address may be mistyped, or the page may have moved.",
+    413: "Nothing was received or kept. Send a smaller file.",
     429: "Please wait a few minutes before trying again.",
     500: "The problem has been logged. Please try again in a moment.",
 }
@@ -44,6 +46,10 @@ ERROR_HINTS = {
 def render_error(error: HTTPException) -> tuple[str, int]:
     """An error page for ``error``, with its status code and never a stack trace."""
     code = error.code or 500
+    if isinstance(error, RequestEntityTooLarge):
+        # The body was refused unread; the page's own forms (sign out) must not try to
+        # read it again, which would raise the same error while rendering this page.
+        request.form, request.files = ImmutableMultiDict(), ImmutableMultiDict()
     if isinstance(error, CSRFError):
         message = (
             "This form has expired or was sent from another site. Reload the page and try again."

@@ -92,6 +92,7 @@ class CourseKit:
                 Limits(
                     max_files=app.config["COURSEKIT_PACKAGE_MAX_FILES"],
                     max_bytes=app.config["COURSEKIT_PACKAGE_MAX_BYTES"],
+                    max_ratio=app.config["COURSEKIT_PACKAGE_MAX_RATIO"],
                 ),
             ),
         )

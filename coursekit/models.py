@@ -5,6 +5,7 @@ from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, Attempt
 from coursekit.assessment.evaluations.models import EvaluationResponse
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
 from coursekit.audit.models import AuditEntry
+from coursekit.authoring.models import StagedUpload
 from coursekit.catalog.models import Enrolment
 from coursekit.certificates.models import (
     Certificate,
@@ -36,6 +37,7 @@ __all__ = [
     "ModuleVersion",
     "ProviderSettingsRevision",
     "RosterExport",
+    "StagedUpload",
     "StateLicence",
     "User",
     "UserRole",

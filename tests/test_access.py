@@ -101,6 +101,17 @@ EXPECTED_POLICIES = {
     "coursekit.preview.lesson": "instructor",
     "coursekit.preview.questions": "instructor",
     "coursekit.preview.check": "instructor",
+    # Uploads also need an assignment to the module (or the admin role): checked in the
+    # operations (upload) and the views (an upload of another module is a 404).
+    "coursekit.authoring.uploads": "instructor",
+    "coursekit.authoring.upload": "instructor",
+    "coursekit.authoring.detail": "instructor",
+    "coursekit.authoring.publish": "instructor",
+    "coursekit.authoring.submit": "instructor",
+    "coursekit.authoring.withdraw": "instructor",
+    "coursekit.upload_admin.queue": "admin",
+    "coursekit.upload_admin.approve": "admin",
+    "coursekit.upload_admin.reject": "admin",
 }
 SAMPLE_ARGS = {
     "code": "0" * 28,
@@ -119,6 +130,7 @@ SAMPLE_ARGS = {
     "export_id": 999_999,
     "thumbprint": "0" * 43,
     "user_id": 999_999,
+    "upload_id": 999_999,
 }
 ROLES = {
     "anonymous": None,

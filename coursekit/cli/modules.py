@@ -20,6 +20,7 @@ from coursekit.packages.discovery import (
 )
 from coursekit.packages.loader import MANIFEST, check_bank, load_package
 from coursekit.packages.problems import PackageInvalid
+from coursekit.packages.reporting import validation_report
 from coursekit.packages.sources import FolderFiles, Limits
 
 modules_group = AppGroup("modules", help="Module packages: list and reload.")
@@ -28,40 +29,12 @@ modules_group = AppGroup("modules", help="Module packages: list and reload.")
 def _print_report(
     report: LoadReport, bank_problems: dict[str, list], *, strict: bool = False
 ) -> bool:
-    """Print every problem and warning, then one line per package; True when all is
-    valid (and, with ``strict``, nothing was warned about)."""
-    for label in sorted(report.problems):
-        for problem in sorted(report.problems[label]):
-            click.echo(str(problem))
-    loaded = sorted(report.loaded, key=lambda item: item.label)
-    for package in loaded:
-        for warning in package.warnings:
-            click.echo(str(warning))
-    for label in sorted(bank_problems):
-        for problem in bank_problems[label]:
-            click.echo(str(problem))
-    for package in loaded:
-        done = f"{package.package.id} {package.package.version} {package.package.content_hash}"
-        click.echo(f"ok    {package.label}: {done}{_warned(len(package.warnings))}")
-    for label in sorted(report.problems):
-        count = len(report.problems[label])
-        click.echo(f"FAIL  {label}: {count} problem{'s' * (count != 1)}")
-    bad_banks = sum(
-        1 for found in bank_problems.values() if any(not problem.warning for problem in found)
-    )
-    warnings = sum(len(package.warnings) for package in loaded) + sum(
-        1 for found in bank_problems.values() for problem in found if problem.warning
-    )
-    valid, invalid = len(report.loaded), len(report.problems) + bad_banks
-    click.echo(f"{valid} valid, {invalid} invalid{_warned(warnings, ', ')}")
-    return invalid == 0 and not (strict and warnings)
-
-
-def _warned(count: int, separator: str = " ") -> str:
-    if not count:
-        return ""
-    text = f"{count} warning{'s' * (count != 1)}"
-    return f"{separator}{text}" if separator != " " else f" ({text})"
+    """Print the validation report; True when all is valid (and, with ``strict``,
+    nothing was warned about)."""
+    result = validation_report(report, bank_problems)
+    for line in result.lines():
+        click.echo(line)
+    return result.ok(strict=strict)
 
 
 def _bank_problems(content_roots: set[Path], limits: Limits) -> dict[str, list]:

@@ -50,13 +50,14 @@ def publish_new_versions(report: LoadReport) -> list[ModuleVersion]:
             added.append(row)
             log.info("published %s %s (%s)", package.id, package.version, package.content_hash)
         elif row.content_hash != package.content_hash:
-            report.add_problems(loaded.label, [_changed_without_bump(loaded, row)])
+            report.add_problems(loaded.label, [changed_without_bump(loaded, row)])
             report.loaded.remove(loaded)
     db.session.flush()
     return added
 
 
-def _changed_without_bump(loaded: LoadedPackage, row: ModuleVersion) -> Problem:
+def changed_without_bump(loaded: LoadedPackage, row: ModuleVersion) -> Problem:
+    """The problem with ``loaded`` when ``row`` published its version with other content."""
     major, minor, patch = row.version.partition("-")[0].split(".")
     return loaded.problem(
         ("version",),

@@ -25,6 +25,14 @@ class Limits:
 
     max_files: int = 500
     max_bytes: int = 50 * 1024 * 1024
+    max_ratio: int = 100
+    """Most a zip entry may expand (unpacked bytes per compressed byte) once it is larger
+    than ``RATIO_FLOOR``: text and SVG pack 3 to 20 times; a zip bomb packs 1000 to 1."""
+
+
+RATIO_FLOOR = 1024 * 1024
+"""Entries up to this size unpacked are never refused for their ratio (a blank page of
+YAML packs very well, and is harmless)."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -106,9 +114,10 @@ class ZipFiles:
     """Files in a zip archive, checked whole on opening.
 
     Refused with ``PackageInvalid``: a file that is not a zip, an entry with ``..``, an
-    absolute path or a symbolic link, more entries than ``limits.max_files`` or more
-    uncompressed bytes than ``limits.max_bytes`` (counted while reading, not trusted from
-    the zip's own header).
+    absolute path or a symbolic link, more entries than ``limits.max_files``, more
+    uncompressed bytes than ``limits.max_bytes``, or an entry that expands more than
+    ``limits.max_ratio`` times (both counted while reading, not trusted from the zip's own
+    header, and reading stops as soon as a limit is passed).
     """
 
     def __init__(self, data: bytes, label: str, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -131,13 +140,20 @@ class ZipFiles:
                 if problem:
                     problems.append(Problem(file_path(label, entry.filename), 0, 0, problem))
                     continue
+                ratio_cap = max(entry.compress_size * limits.max_ratio, RATIO_FLOOR)
                 try:
                     with archive.open(entry) as handle:
-                        content = handle.read(budget + 1)
+                        content = handle.read(min(budget, ratio_cap) + 1)
                 except _UNREADABLE as exc:
                     message = f"cannot be read from the zip ({exc})"
                     problems.append(Problem(file_path(label, entry.filename), 0, 0, message))
                     continue
+                if len(content) > ratio_cap and ratio_cap < budget:
+                    message = (
+                        f"expands more than {limits.max_ratio} times its packed size; "
+                        "refused as a possible zip bomb"
+                    )
+                    raise PackageInvalid([Problem(file_path(label, entry.filename), 0, 0, message)])
                 budget -= len(content)
                 if budget < 0:
                     raise PackageInvalid(
