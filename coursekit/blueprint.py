@@ -21,6 +21,7 @@ from coursekit.accounts import auth_views
 from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
 from coursekit.admin import views as admin_views
+from coursekit.admin.modules import views as admin_module_views
 from coursekit.assessment import statistics_views
 from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
@@ -116,6 +117,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(pages.bp)
     bp.register_blueprint(account_views.bp)
     bp.register_blueprint(admin_views.bp)
+    bp.register_blueprint(admin_module_views.bp)
     bp.register_blueprint(catalog_views.bp)
     bp.register_blueprint(lesson_views.bp)
     bp.register_blueprint(attempt_views.bp)
