@@ -26,6 +26,7 @@ from coursekit.assessment import statistics_views
 from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
 from coursekit.assessment.worksheets import views as worksheet_views
+from coursekit.attestation import views as attestation_views
 from coursekit.catalog import views as catalog_views
 from coursekit.certificates import admin_views as certificate_admin_views
 from coursekit.certificates import roster_views, verify_views
@@ -131,6 +132,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(verify_views.bp)
     bp.register_blueprint(certificate_admin_views.bp)
     bp.register_blueprint(provider_views.bp)
+    bp.register_blueprint(attestation_views.bp)
     bp.register_blueprint(roster_views.bp)
     bp.register_blueprint(badge_views.bp)
     if own_login:

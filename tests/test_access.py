@@ -70,6 +70,7 @@ EXPECTED_POLICIES = {
     "coursekit.certificates.download_pdf": "learner",
     "coursekit.verify.certificate": "public",
     "coursekit.provider.settings": "admin",
+    "coursekit.attestation.settings": "admin",
     "coursekit.certificate_admin.index": "admin",
     "coursekit.certificate_admin.detail": "admin",
     "coursekit.certificate_admin.revoke": "admin",
