@@ -8,11 +8,13 @@ import re
 import pytest
 import yaml
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from coursekit import db
 from coursekit.accounts.models import ModuleAssignment, Role, User
 from coursekit.audit.models import AuditEntry
 from coursekit.catalog.operations import enrol
+from coursekit.packages import operations
 from coursekit.packages.models import ModuleVersion, VersionStatus
 from tests.helpers import csrf_token, login, make_user
 from tests.package_factory import write_package, write_worksheet
@@ -236,3 +238,19 @@ def test_module_page_query_budget_does_not_grow_with_modules(app, admin, content
         db.session.commit()
     many = queries_for(app, admin, PAGE)
     assert len(many) == len(few), (few, many)
+
+
+def test_a_reload_racing_another_is_refused_cleanly(app, admin, monkeypatch):
+    def racing(**_kwargs):
+        db.session.add(
+            ModuleVersion(
+                module_id="calf", version="1.0.0", content_hash="x" * 64, title="Calf", archive=b""
+            )
+        )
+        raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(operations, "scan_and_publish", racing)
+    refused = post(admin, f"{PAGE}/reload")
+    assert refused.status_code == 409
+    assert "Another reload was publishing" in refused.text
+    assert versions(app) == {}

@@ -9,6 +9,7 @@ changes nothing.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
 
 from coursekit import db
 from coursekit.access import access, current_account
@@ -75,9 +76,14 @@ def reload() -> Page:
     form = ReloadForm()
     if not form.validate():
         return _refused(_form_messages(form), 422)
-    done = operations.scan_and_publish(
-        actor=current_account(), reason=(form.reason.data or "").strip(), now=utcnow()
-    )
+    try:
+        done = operations.scan_and_publish(
+            actor=current_account(), reason=(form.reason.data or "").strip(), now=utcnow()
+        )
+    except IntegrityError:
+        # Another reload (or a starting process) published the same versions just now.
+        db.session.rollback()
+        return _refused(["Another reload was publishing at the same moment: try again."], 409)
     if done.published:
         listed = ", ".join(f"{row.module_id} {row.version}" for row in done.published)
         flash(f"Published {listed}.", "success")
