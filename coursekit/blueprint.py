@@ -22,11 +22,13 @@ from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
 from coursekit.admin import console_views
 from coursekit.admin import views as admin_views
+from coursekit.admin.modules import views as admin_module_views
 from coursekit.admin.users import views as user_admin_views
 from coursekit.assessment import statistics_views
 from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
 from coursekit.assessment.worksheets import views as worksheet_views
+from coursekit.attestation import views as attestation_views
 from coursekit.audit import views as audit_views
 from coursekit.authoring import admin_views as upload_admin_views
 from coursekit.authoring import my_modules_views, preview_views
@@ -124,6 +126,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(admin_views.bp)
     bp.register_blueprint(console_views.bp)
     bp.register_blueprint(user_admin_views.bp)
+    bp.register_blueprint(admin_module_views.bp)
     bp.register_blueprint(catalog_views.bp)
     bp.register_blueprint(lesson_views.bp)
     bp.register_blueprint(attempt_views.bp)
@@ -138,6 +141,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(verify_views.bp)
     bp.register_blueprint(certificate_admin_views.bp)
     bp.register_blueprint(provider_views.bp)
+    bp.register_blueprint(attestation_views.bp)
     bp.register_blueprint(roster_views.bp)
     bp.register_blueprint(badge_views.bp)
     bp.register_blueprint(audit_views.bp)

@@ -174,8 +174,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COURSEKIT_ATTESTATION_VERSION",
         "2026-1",
-        "Label of the participant attestation text; stored with each acceptance. Change "
-        "it whenever you change the text.",
+        "Label of the participant attestation text; stored with each acceptance. Used "
+        "until an administrator saves a wording on /admin/attestation, which then wins. "
+        "Change it whenever you change the text.",
     ),
     Setting(
         "COURSEKIT_ATTESTATION_TEXT",
@@ -186,8 +187,10 @@ SETTINGS: tuple[Setting, ...] = (
         "if this attestation is untrue. I understand that it is my responsibility to make "
         "sure my licensing board accepts this course for my licence.",
         "The participant attestation a learner accepts before enrolling (NCCAOM requires "
-        "one on every registration page). Providers approved by NCCAOM should use the "
-        "wording NCCAOM currently requires.",
+        "one on every registration page), until an administrator saves a wording on "
+        "/admin/attestation (then the newest saved revision is in force and this setting "
+        "is no longer read). Providers approved by NCCAOM should use the wording NCCAOM "
+        "currently requires.",
     ),
     Setting(
         "COURSEKIT_EVALUATION_FORM",

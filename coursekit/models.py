@@ -4,6 +4,7 @@ from coursekit.accounts.models import ModuleAssignment, StateLicence, User, User
 from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
 from coursekit.assessment.evaluations.models import EvaluationResponse
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
+from coursekit.attestation.models import AttestationRevision
 from coursekit.audit.models import AuditEntry
 from coursekit.authoring.models import StagedUpload
 from coursekit.catalog.models import Enrolment
@@ -24,6 +25,7 @@ __all__ = [
     "Attempt",
     "AttemptAnswer",
     "AttemptGrade",
+    "AttestationRevision",
     "AuditEntry",
     "Base",
     "Certificate",

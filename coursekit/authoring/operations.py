@@ -157,7 +157,7 @@ def publish_upload(
     report = LoadReport(loaded=[loaded])
     try:
         with db.session.begin_nested():
-            added = publish_new_versions(report)
+            added = publish_new_versions(report, actor=actor, reason=reason, now=now)
     except IntegrityError:
         added = []
     if not added:
@@ -171,18 +171,6 @@ def publish_upload(
     library().remember(loaded.package)
     upload.module_version_id = version.id
     _close(upload, UploadStatus.PUBLISHED, actor, now, reason)
-    record(
-        "module_version.published",
-        f"module-version:{version.id}",
-        actor=actor,
-        at=now,
-        reason=reason,
-        module_id=version.module_id,
-        version=version.version,
-        content_hash=version.content_hash,
-        upload=upload.id,
-        replaces=current.version if current else None,
-    )
     return version
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from coursekit.access import access, current_account
 from coursekit.assessment.steps import assessment_steps
+from coursekit.attestation.queries import current_attestation
 from coursekit.catalog import operations, queries
 from coursekit.catalog.forms import EnrolForm
 from coursekit.db import utcnow
@@ -53,7 +54,8 @@ def _module_page(module_id: str, form: EnrolForm | None = None, status: int = 20
         newer_version=newest if newest and newest.id != entry.version.id else None,
         form=form or EnrolForm(formdata=None),
         lesson_url=lambda slug: url_for("coursekit.lessons.lesson", module_id=module_id, slug=slug),
-        attestation=current_app.config["COURSEKIT_ATTESTATION_TEXT"],
+        # Only the enrol form shows the attestation: enrolled learners cost no query.
+        attestation=current_attestation() if account and not entry.enrolment else None,
     ), status
 
 
@@ -70,15 +72,23 @@ def enrol(module_id: str) -> Page:
     if version is None:
         abort(404)
     form = EnrolForm()
-    config = current_app.config
+    attestation = current_attestation()
+    shown = form.shown_version.data
+    if shown and shown != attestation.version:
+        form.form_errors.append(
+            "The participant attestation was updated while the page was open. Read the "
+            "new wording below and accept it to enrol."
+        )
+        form.accept.data = False
+        return _module_page(module_id, form, 409)
     enrolment = perform(
         form,
         lambda: operations.enrol(
             current_account(),
             version,
             attestation_accepted=form.accept.data,
-            attestation_text=config["COURSEKIT_ATTESTATION_TEXT"],
-            attestation_version=config["COURSEKIT_ATTESTATION_VERSION"],
+            attestation_text=attestation.text,
+            attestation_version=attestation.version,
         ),
     )
     if enrolment is None:

@@ -1,4 +1,4 @@
-"""``coursekit validate``, ``modules list|reload``, ``pack`` and ``unpack``."""
+"""``coursekit validate``, ``modules list|reload|retire``, ``pack`` and ``unpack``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup, ScriptInfo, pass_script_info
 
 from coursekit import db
+from coursekit.db import utcnow
 from coursekit.packages import archive, operations, queries
 from coursekit.packages.discovery import (
     Candidate,
@@ -23,7 +24,7 @@ from coursekit.packages.problems import PackageInvalid
 from coursekit.packages.reporting import validation_report
 from coursekit.packages.sources import FolderFiles, Limits
 
-modules_group = AppGroup("modules", help="Module packages: list and reload.")
+modules_group = AppGroup("modules", help="Module packages: list, reload and retire.")
 
 
 def _print_report(
@@ -135,32 +136,48 @@ def list_command() -> None:
     package not yet published, `changed` for a package whose content differs from the
     published version of the same number, and `invalid`.
     """
-    versions = queries.all_versions()
-    report = queries.library().scan({version.module_id for version in versions})
-    published = {(version.module_id, version.version): version for version in versions}
-    rows = [(v.module_id, v.version, v.status, v.content_hash) for v in versions]
-    for loaded in report.loaded:
-        package = loaded.package
-        row = published.get((package.id, package.version))
-        if row is None:
-            rows.append((package.id, package.version, "new", package.content_hash))
-        elif row.content_hash != package.content_hash:
-            rows.append((package.id, package.version, "changed", package.content_hash))
-    rows.extend((label, "", "invalid", "") for label in report.problems)
+    discovery = queries.discover()
+    rows = [(v.module_id, v.version, v.status, v.content_hash) for v in discovery.versions]
+    rows.extend(
+        (found.module_id, found.version, found.status, found.content_hash)
+        for found in discovery.found
+        if found.status in ("new", "changed")
+    )
+    rows.extend((invalid.label, "", "invalid", "") for invalid in discovery.invalid)
     for module_id, version, status, content_hash in sorted(rows):
         click.echo(f"{module_id:40} {version:12} {status:10} {content_hash[:16]}")
 
 
 @modules_group.command("reload")
-def reload_command() -> None:
+@click.option("--reason", default="", help="Why, for the audit log.")
+def reload_command(reason: str) -> None:
     """Load the packages again and publish every valid new version.
 
     Running servers see new versions at once (they read versions from the database).
     Exits 1 if any package has problems; the valid ones are published anyway.
     """
-    report = operations.scan_and_publish()
+    reload = operations.scan_and_publish(reason=reason)
     db.session.commit()
-    sys.exit(0 if _print_report(report, {}) else 1)
+    sys.exit(0 if _print_report(reload.report, {}) else 1)
+
+
+@modules_group.command("retire")
+@click.argument("module_id")
+@click.argument("version")
+@click.option("--reason", required=True, help="Why, for the audit log.")
+def retire_command(module_id: str, version: str, reason: str) -> None:
+    """Retire VERSION of MODULE_ID: no new learner enrols in it; learners already
+    enrolled finish it. Exits 1 if it was never published or is already retired."""
+    if not reason.strip():
+        raise click.ClickException("Give the reason: it is kept in the audit log.")
+    try:
+        operations.retire_version(
+            module_id, version, actor=None, reason=reason.strip(), now=utcnow()
+        )
+    except operations.VersionError as refusal:
+        raise click.ClickException(refusal.message) from refusal
+    db.session.commit()
+    click.echo(f"{module_id} {version} is retired: learners already enrolled can finish it.")
 
 
 @click.command("pack")

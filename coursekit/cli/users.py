@@ -18,6 +18,7 @@ from coursekit.accounts.models import AccountStatus, Role, User
 from coursekit.accounts.operations import AccountChangeRefused
 from coursekit.accounts.queries import user_by_email
 from coursekit.assessment.worksheets.operations import assign_module, unassign_module
+from coursekit.db import utcnow
 from coursekit.errors import ValidationFailed
 
 users_group = AppGroup("users", help="Accounts and roles.")
@@ -143,7 +144,7 @@ def assign_command(email: str, module_id: str) -> None:
     """Assign the instructor EMAIL to the module MODULE_ID: they review its worksheets."""
     user = _user_or_fail(email)
     try:
-        added = assign_module(user, module_id)
+        added = assign_module(user, module_id, actor=None, now=utcnow())
     except ValidationFailed as failure:
         raise _assignment_failed(failure) from failure
     db.session.commit()
@@ -157,7 +158,7 @@ def assign_command(email: str, module_id: str) -> None:
 def unassign_command(email: str, module_id: str) -> None:
     """End the assignment of EMAIL to MODULE_ID. Their past reviews are kept."""
     user = _user_or_fail(email)
-    removed = unassign_module(user, module_id)
+    removed = unassign_module(user, module_id, actor=None, now=utcnow())
     db.session.commit()
     if removed:
         click.echo(f"{user.email} is no longer assigned to {module_id}.")

@@ -18,7 +18,7 @@ def publish_packages(app: Flask) -> None:
     does. Problems are logged; they never stop the app (the other packages still load)."""
     with app.app_context():
         try:
-            report = operations.scan_and_publish()
+            report = operations.scan_and_publish().report
             db.session.commit()
         except (OperationalError, ProgrammingError):
             log.warning("module packages not published: run `coursekit db upgrade` first")

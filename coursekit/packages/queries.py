@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -46,3 +48,70 @@ def package_for(version: ModuleVersion) -> ModulePackage:
         loaded = load_zip(archive, f"{version.module_id} {version.version}", cache.limits)
         package = cache.remember(loaded.package)
     return package
+
+
+@dataclass(frozen=True)
+class FoundPackage:
+    """A valid package found on disk (or from an entry point), and how it stands against
+    the published versions: ``new`` (not published yet), ``changed`` (that version number
+    is published with other content), or the status of the version it is."""
+
+    module_id: str
+    version: str
+    title: str
+    content_hash: str
+    status: str
+    label: str
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InvalidPackage:
+    """A package that does not load, with every problem as ``path:line:column: message``."""
+
+    label: str
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Every published or retired version, and what a fresh scan of the disk found."""
+
+    versions: list[ModuleVersion]
+    found: list[FoundPackage]
+    invalid: list[InvalidPackage]
+
+
+def discover() -> Discovery:
+    """Scan the modules path and entry points now (as ``coursekit modules list`` does)
+    and compare each package with the published versions; publishes nothing."""
+    versions = all_versions()
+    report = library().scan({version.module_id for version in versions})
+    published = {(version.module_id, version.version): version for version in versions}
+    found = []
+    for loaded in report.loaded:
+        package = loaded.package
+        row = published.get((package.id, package.version))
+        if row is None:
+            status = "new"
+        elif row.content_hash != package.content_hash:
+            status = "changed"
+        else:
+            status = row.status
+        warnings = tuple(str(warning) for warning in sorted(loaded.warnings))
+        found.append(
+            FoundPackage(
+                package.id,
+                package.version,
+                package.title,
+                package.content_hash,
+                status,
+                loaded.label,
+                warnings,
+            )
+        )
+    invalid = [
+        InvalidPackage(label, tuple(str(problem) for problem in sorted(problems)))
+        for label, problems in sorted(report.problems.items())
+    ]
+    return Discovery(versions, found, invalid)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -22,6 +23,7 @@ from coursekit.assessment.registry import registry
 from coursekit.assessment.types.base import InvalidResponse, Question
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
 from coursekit.assessment.worksheets.queries import WorksheetRefused, may_review, worksheet_state
+from coursekit.audit.operations import record
 from coursekit.catalog.models import Enrolment
 from coursekit.catalog.operations import lock_enrolment
 from coursekit.errors import ValidationFailed
@@ -159,10 +161,12 @@ def _review_of(submission: WorksheetSubmission) -> WorksheetReview | None:
     ).first()
 
 
-def assign_module(instructor: User, module_id: str) -> bool:
-    """Assign ``instructor`` to review ``module_id`` (every version); False when they
-    already were. ``ValidationFailed`` unless they hold the instructor role and the
-    module has been published."""
+def assign_module(
+    instructor: User, module_id: str, *, actor: User | None, now: datetime, reason: str = ""
+) -> bool:
+    """Assign ``instructor`` to review ``module_id`` (every version); False, and nothing
+    written, when they already were. ``ValidationFailed`` unless they hold the instructor
+    role and the module has been published. A new assignment is audited."""
     if not instructor.has_role(Role.INSTRUCTOR):
         raise ValidationFailed(
             {"email": [f"{instructor.email} is not an instructor; grant the role first."]}
@@ -176,18 +180,43 @@ def assign_module(instructor: User, module_id: str) -> bool:
         )
     try:
         with db.session.begin_nested():
-            db.session.add(ModuleAssignment(user_id=instructor.id, module_id=module_id))
+            db.session.add(
+                ModuleAssignment(user_id=instructor.id, module_id=module_id, assigned_at=now)
+            )
     except IntegrityError:
         return False
+    _audit_assignment("module.instructor_assigned", instructor, module_id, actor, now, reason)
     return True
 
 
-def unassign_module(instructor: User, module_id: str) -> bool:
-    """End ``instructor``'s assignment to ``module_id``; False when there was none. Their
-    past reviews stay."""
+def unassign_module(
+    instructor: User, module_id: str, *, actor: User | None, now: datetime, reason: str = ""
+) -> bool:
+    """End ``instructor``'s assignment to ``module_id``; False, and nothing written, when
+    there was none. Their past reviews stay; the ending is audited."""
     removed = db.session.execute(
         delete(ModuleAssignment).where(
             ModuleAssignment.user_id == instructor.id, ModuleAssignment.module_id == module_id
         )
     )
-    return removed.rowcount > 0
+    if removed.rowcount == 0:
+        return False
+    _audit_assignment("module.instructor_unassigned", instructor, module_id, actor, now, reason)
+    return True
+
+
+def _audit_assignment(
+    action: str, instructor: User, module_id: str, actor: User | None, now: datetime, reason: str
+) -> None:
+    assigned = action == "module.instructor_assigned"
+    record(
+        action,
+        f"module:{module_id}",
+        actor=actor,
+        at=now,
+        reason=reason,
+        instructor_id=instructor.id,
+        instructor_email=instructor.email,
+        before={"assigned": not assigned},
+        after={"assigned": assigned},
+    )

@@ -1,0 +1,1 @@
+"""The administrator's module page: discovered packages, versions, instructors."""

@@ -1,0 +1,1 @@
+"""The participant attestation: the text a learner accepts before enrolling, versioned."""
