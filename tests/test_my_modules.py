@@ -48,6 +48,8 @@ def test_an_instructor_sees_only_their_modules_with_versions_learners_and_worksh
     # Four enrolled (three learners and the one who completed), one completed.
     assert '<td class="number">4</td>' in page and '<td class="number">1</td>' in page
     assert "/teach/modules/calf/report" in page
+    assert 'href="/teach/modules/calf/versions/1.0.0/preview"' in page
+    assert 'href="/teach/uploads"' in page
     assert "/teach/modules/calf/questions" in page and "/teach/modules/calf/evaluations" in page
     # Assigned, nothing published yet: said, not hidden.
     assert "<code>low-back</code>" in page
@@ -85,6 +87,10 @@ def test_the_console_links_every_administrative_task(app):
         "/admin/provider",
         "/admin/rosters",
         "/admin/rosters/audit-packet",
+        "/admin/modules",
+        "/admin/uploads",
+        "/admin/attestation",
+        "/admin/audit",
         "/teach/modules/calf/report",
         "/teach/modules/shin/questions",
     ):
