@@ -26,6 +26,8 @@ EXPECTED_POLICIES = {
     "coursekit.admin.users": "admin",
     "coursekit.console.index": "admin",
     "coursekit.my_modules.index": "instructor",
+    # Retiring also needs an assignment to the module (or the admin role): checked in the view.
+    "coursekit.my_modules.retire": "instructor",
     "coursekit.user_admin.record": "admin",
     "coursekit.user_admin.roles": "admin",
     "coursekit.user_admin.name": "admin",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from coursekit import db
 from coursekit.accounts.models import ModuleAssignment, Role
+from coursekit.audit.models import AuditEntry
 from tests.certificate_records import completed
-from tests.helpers import login, make_user
+from tests.helpers import login, make_user, submit
 from tests.package_factory import write_package, write_worksheet
 from tests.querycount import queries_for
 from tests.report_records import enrol as enrol_learner
@@ -97,3 +99,22 @@ def test_the_console_links_every_administrative_task(app):
         assert f'href="{link}"' in page, link
     teacher = signed_in(app, "teacher@example.org", Role.INSTRUCTOR)
     assert teacher.get("/admin").status_code == 403
+
+
+def test_an_assigned_instructor_retires_a_version_with_a_reason(app):
+    teacher = signed_in(app, "teacher@example.org", Role.INSTRUCTOR, assigned=("calf",))
+    action = "/teach/modules/calf/versions/1.0.0/retire"
+    refused = submit(teacher, "/teach", {"reason": ""}, action)
+    assert refused.status_code == 303
+    assert "Give the reason" in teacher.get("/teach").text
+    assert submit(teacher, "/teach", {"reason": "Replaced by 1.1"}, action).status_code == 303
+    page = teacher.get("/teach").text
+    assert "calf 1.0.0 is retired" in page and "<td>retired</td>" in page
+    with app.app_context():
+        (entry,) = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "module.retired")
+        )
+        assert entry.reason == "Replaced by 1.1"
+        assert entry.details["after"] == {"status": "retired"}
+    other = signed_in(app, "other@example.org", Role.INSTRUCTOR, assigned=("shin",))
+    assert submit(other, "/teach", {"reason": "mine now"}, action).status_code == 403
