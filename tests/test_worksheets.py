@@ -12,6 +12,7 @@ from coursekit import db
 from coursekit.accounts.models import ModuleAssignment, Role
 from coursekit.assessment.attempts.queries import post_test_status
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
+from coursekit.audit.models import AuditEntry
 from coursekit.catalog.models import Enrolment
 from coursekit.db import utcnow
 from tests.helpers import login, make_user, submit
@@ -186,6 +187,12 @@ def test_reviewing_twice_keeps_one_review(app):
     assert review_count(app) == 1
     with app.app_context():
         assert db.session.scalars(select(WorksheetReview.comment)).one() == "first"
+        # One review, one entry in the audit log: the second press changed nothing.
+        (entry,) = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "worksheet.reviewed")
+        )
+        assert entry.subject == f"worksheet-submission:{submission_id}"
+        assert entry.details["module_id"] == "calf"
 
 
 def test_an_outdated_revision_cannot_be_reviewed(app):

@@ -148,6 +148,16 @@ def review_worksheet(
         return db.session.scalars(
             select(WorksheetReview).where(WorksheetReview.submission_id == submission.id)
         ).one(), False
+    # The review is the learner's record; the audit entry is the instructor's act.
+    record(
+        "worksheet.reviewed",
+        f"worksheet-submission:{submission.id}",
+        actor=reviewer,
+        at=review.reviewed_at,
+        learner=enrolment.user_id,
+        module_id=enrolment.module_version.module_id,
+        version=enrolment.module_version.version,
+    )
     complete_if_due(enrolment, now=review.reviewed_at)
     return review, True
 
