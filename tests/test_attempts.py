@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from coursekit import db
 from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
 from coursekit.assessment.attempts.operations import close_attempt, start_post_test
+from coursekit.audit.models import AuditEntry
 from coursekit.catalog.models import Enrolment
 from tests.attempt_pages import answer, start
 from tests.helpers import csrf_token, login, make_user, submit
@@ -273,6 +274,10 @@ def test_a_regrade_with_a_corrected_key_adds_a_revision_and_keeps_the_first(
             (1, 90.0, "submitted"),
             (2, 100.0, "q2 key corrected"),
         ]
+        regrades = select(AuditEntry).where(AuditEntry.action == "attempts.regraded")
+        (entry,) = db.session.scalars(regrades).all()  # the dry run left none
+        assert (entry.action, entry.reason) == ("attempts.regraded", "q2 key corrected")
+        assert entry.details["attempts"] == 1 and entry.details["changed"] == 1
     assert "100 %" in learner.get(f"/attempts/{attempt_id}").text
     unknown = runner.invoke(args=[*args[:5], "9.9.9", *args[6:]])
     assert unknown.exit_code == 1 and "no published version 9.9.9" in unknown.output

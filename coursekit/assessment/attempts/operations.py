@@ -27,6 +27,7 @@ from coursekit.assessment.grading import grade_attempt
 from coursekit.assessment.quizzes import FrozenQuestion, resolve, select_post_test
 from coursekit.assessment.registry import registry
 from coursekit.assessment.types.base import InvalidResponse, Question
+from coursekit.audit.operations import record
 from coursekit.catalog.models import Enrolment
 from coursekit.db import utcnow
 from coursekit.packages.models import ModuleVersion
@@ -161,10 +162,24 @@ def regrade_version(
         .where(Enrolment.module_version_id == version.id, Attempt.closed_at.is_not(None))
         .order_by(Attempt.id)
     ).all()
-    return [
+    regraded = [
         (latest_grade(attempt.id), regrade(attempt, key_version, reason=reason))
         for attempt in attempts
     ]
+    # One entry for the act; each attempt's new grade is its own record.
+    record(
+        "attempts.regraded",
+        f"module-version:{version.id}",
+        actor=None,
+        at=utcnow(),
+        reason=reason,
+        key_version=key_version.version,
+        attempts=len(regraded),
+        changed=sum(
+            1 for before, after in regraded if before is None or before.percent != after.percent
+        ),
+    )
+    return regraded
 
 
 def _grade(
