@@ -76,11 +76,11 @@ def test_upload_diff_publish_and_publish_again(app, client, tmp_path):
     assert publish(client, detail).status_code == 302
     assert actions(app) == [
         "upload.staged",
+        "module.published",
         "upload.published",
-        "module_version.published",
         "upload.staged",
+        "module.published",
         "upload.published",
-        "module_version.published",
     ]
 
 
@@ -176,8 +176,8 @@ def test_approval_submit_reject_resubmit_approve(make_app, tmp_path):
         "upload.rejected",
         "upload.staged",
         "upload.submitted",
+        "module.published",
         "upload.published",
-        "module_version.published",
     ]
 
 
