@@ -31,7 +31,7 @@ from coursekit.assessment.worksheets import views as worksheet_views
 from coursekit.attestation import views as attestation_views
 from coursekit.audit import views as audit_views
 from coursekit.authoring import admin_views as upload_admin_views
-from coursekit.authoring import my_modules_views, preview_views
+from coursekit.authoring import my_modules_views, preview_views, staged_preview_views
 from coursekit.authoring import views as authoring_views
 from coursekit.catalog import views as catalog_views
 from coursekit.certificates import admin_views as certificate_admin_views
@@ -146,6 +146,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(badge_views.bp)
     bp.register_blueprint(audit_views.bp)
     bp.register_blueprint(preview_views.bp)
+    bp.register_blueprint(staged_preview_views.bp)
     bp.register_blueprint(authoring_views.bp)
     bp.register_blueprint(upload_admin_views.bp)
     if own_login:

@@ -117,6 +117,12 @@ EXPECTED_POLICIES = {
     "coursekit.authoring.publish": "instructor",
     "coursekit.authoring.submit": "instructor",
     "coursekit.authoring.withdraw": "instructor",
+    # A staged upload's preview: the upload page's rule (assigned instructors, admins).
+    "coursekit.staged_preview.module": "instructor",
+    "coursekit.staged_preview.lesson": "instructor",
+    "coursekit.staged_preview.questions": "instructor",
+    "coursekit.staged_preview.check": "instructor",
+    "coursekit.staged_preview.media": "instructor",
     "coursekit.upload_admin.queue": "admin",
     "coursekit.upload_admin.approve": "admin",
     "coursekit.upload_admin.reject": "admin",

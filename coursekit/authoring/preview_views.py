@@ -2,11 +2,13 @@
 
 Nothing here records anything: no enrolment is read or made, and no lesson event, seat
 time, attempt, answer, xAPI statement or progress is written. The pages render through
-``coursekit.authoring.preview``, which a staged upload's preview can reuse with its own
-package and links.
+``coursekit.authoring.preview``; the page functions below serve a staged upload's
+preview too (``staged_preview_views``), with its own package and links.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from sqlalchemy import select
@@ -55,38 +57,63 @@ def _previewed(module_id: str, version: str) -> tuple[ModulePackage, preview.Pre
 @bp.get("/preview")
 @access("instructor")
 def module(module_id: str, version: str) -> Page:
-    package, links = _previewed(module_id, version)
-    return render_template(f"{TEMPLATES}/module.html", **preview.module_context(package, links))
+    return module_page(*_previewed(module_id, version))
 
 
 @bp.get("/preview/lessons/<slug>")
 @access("instructor")
 def lesson(module_id: str, version: str, slug: str) -> Page:
-    package, links = _previewed(module_id, version)
-    context = preview.lesson_context(package, slug, links)
-    if context is None:
-        abort(404)
-    return render_template(f"{TEMPLATES}/lesson.html", **context)
+    return lesson_page(*_previewed(module_id, version), slug)
 
 
 @bp.get("/preview/questions")
 @access("instructor")
 def questions(module_id: str, version: str) -> Page:
-    package, links = _previewed(module_id, version)
+    return questions_page(*_previewed(module_id, version))
+
+
+@bp.post("/preview/questions/check")
+@access("instructor")
+def check(module_id: str, version: str) -> Page:
+    return check_page(*_previewed(module_id, version))
+
+
+# The pages themselves, for any package: a published version's (above) or a staged
+# upload's (``staged_preview_views``). ``extra`` is added to the template context (the
+# staged preview names its upload in the banner).
+
+
+def module_page(package: ModulePackage, links: preview.PreviewLinks, **extra: Any) -> Page:
+    """The learners' module page of ``package``, as one who has not enrolled sees it."""
+    context = preview.module_context(package, links)
+    return render_template(f"{TEMPLATES}/module.html", **context, **extra)
+
+
+def lesson_page(
+    package: ModulePackage, links: preview.PreviewLinks, slug: str, **extra: Any
+) -> Page:
+    """The learners' lesson page ``slug`` of ``package``; 404 when it has no such lesson."""
+    context = preview.lesson_context(package, slug, links)
+    if context is None:
+        abort(404)
+    return render_template(f"{TEMPLATES}/lesson.html", **context, **extra)
+
+
+def questions_page(package: ModulePackage, links: preview.PreviewLinks, **extra: Any) -> Page:
+    """Every question of ``package``'s post-test and worksheet, with the key."""
     return render_template(
         f"{TEMPLATES}/questions.html",
         package=package,
         links=links,
         groups=preview.question_groups(package, links),
         form=CheckAnswerForm(formdata=None),
+        **extra,
     )
 
 
-@bp.post("/preview/questions/check")
-@access("instructor")
-def check(module_id: str, version: str) -> Page:
-    """Grade an answer as an attempt would, and show it with the key; store nothing."""
-    package, links = _previewed(module_id, version)
+def check_page(package: ModulePackage, links: preview.PreviewLinks, **extra: Any) -> Page:
+    """Grade the posted answer as an attempt would, and show it with the key; store
+    nothing. 404 for a question the preview does not show."""
     form = CheckAnswerForm()
     if not form.validate():
         abort(400, description="Choose a question on the preview page and answer it there.")
@@ -95,6 +122,11 @@ def check(module_id: str, version: str) -> Page:
         abort(404)
     checked = preview.check_answer(package, links, form.source.data, question, request.form)
     page = render_template(
-        f"{TEMPLATES}/checked.html", package=package, links=links, checked=checked, form=form
+        f"{TEMPLATES}/checked.html",
+        package=package,
+        links=links,
+        checked=checked,
+        form=form,
+        **extra,
     )
     return page, 422 if checked.refused else 200

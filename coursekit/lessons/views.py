@@ -149,8 +149,16 @@ def media(content_hash: str, name: str) -> Response:
     data = package_for(version).files.get(name)
     if data is None:
         abort(404)
+    return media_response(name, data, MEDIA_CACHE)
+
+
+def media_response(name: str, data: bytes, cache_control: str) -> Response:
+    """A package's media file ``name`` as a response, with the headers every route that
+    serves package media must send: its content type, and for SVG a policy under which
+    no script runs even when the file is opened directly (the staged preview uses it
+    too)."""
     response = Response(data, mimetype=content_type(name))
-    response.headers["Cache-Control"] = MEDIA_CACHE
+    response.headers["Cache-Control"] = cache_control
     if response.mimetype == "image/svg+xml":
         response.headers["Content-Security-Policy"] = SVG_POLICY
     return response
