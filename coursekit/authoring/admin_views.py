@@ -11,9 +11,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from coursekit.access import access, current_account
 from coursekit.authoring import operations
-from coursekit.authoring.forms import PublishForm, RejectForm
+from coursekit.authoring.forms import RejectForm
 from coursekit.authoring.queries import waiting_page
-from coursekit.authoring.views import detail_page, load_upload
+from coursekit.authoring.views import detail_page, load_upload, publish_from_form
 from coursekit.db import utcnow
 from coursekit.web import Page
 
@@ -41,20 +41,9 @@ def queue() -> Page:
 @access("admin")
 def approve(upload_id: int) -> Page:
     """Approve a submitted version: it is published as the administrator's act."""
-    upload = load_upload(upload_id, for_update=True)
-    form = PublishForm()
-    if not form.validate():
-        return detail_page(upload, 422, publish_form=form)
-    try:
-        version = operations.publish_upload(
-            upload,
-            actor=current_account(),
-            now=utcnow(),
-            base_hash=form.base_hash.data or "",
-            reason=form.reason.data or "approved",
-        )
-    except operations.UploadRefused as refusal:
-        return detail_page(upload, refusal.status, refusal=refusal, publish_form=form)
+    _upload, version, refused = publish_from_form(upload_id, default_reason="approved")
+    if version is None:
+        return refused
     flash(f"Approved: {version.title} {version.version} is published.", "success")
     return redirect(url_for("coursekit.upload_admin.queue"))
 

@@ -35,6 +35,7 @@ from coursekit.authoring.queries import (
 )
 from coursekit.db import MAX_ID, utcnow
 from coursekit.packages.discovery import LoadReport
+from coursekit.packages.models import ModuleVersion
 from coursekit.packages.problems import PackageInvalid, Problem
 from coursekit.packages.queries import package_for
 from coursekit.packages.reporting import ValidationReport, validation_report
@@ -152,23 +153,34 @@ def detail(upload_id: int) -> Page:
     return detail_page(load_upload(upload_id))
 
 
-@bp.post("/<int:upload_id>/publish")
-@access("instructor")
-def publish(upload_id: int) -> Page:
+def publish_from_form(
+    upload_id: int, *, default_reason: str
+) -> tuple[StagedUpload, ModuleVersion | None, Page | None]:
+    """Publish the upload the posted form names: the published version, or the upload page
+    with what was wrong (the instructor's publish and the administrator's approval)."""
     upload = load_upload(upload_id, for_update=True)
     form = PublishForm()
     if not form.validate():
-        return detail_page(upload, 422, publish_form=form)
+        return upload, None, detail_page(upload, 422, publish_form=form)
     try:
         version = operations.publish_upload(
             upload,
             actor=current_account(),
             now=utcnow(),
             base_hash=form.base_hash.data or "",
-            reason=form.reason.data or "",
+            reason=form.reason.data or default_reason,
         )
     except operations.UploadRefused as refusal:
-        return detail_page(upload, refusal.status, refusal=refusal, publish_form=form)
+        return upload, None, detail_page(upload, refusal.status, refusal=refusal, publish_form=form)
+    return upload, version, None
+
+
+@bp.post("/<int:upload_id>/publish")
+@access("instructor")
+def publish(upload_id: int) -> Page:
+    upload, version, refused = publish_from_form(upload_id, default_reason="")
+    if version is None:
+        return refused
     flash(f"{version.title} {version.version} is published.", "success")
     return redirect(url_for("coursekit.authoring.detail", upload_id=upload.id))
 
