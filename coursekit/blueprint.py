@@ -101,6 +101,7 @@ def template_context() -> dict[str, Any]:
         "ck_signed_in": current_user.is_authenticated,
         "ck_own_login": current_app.extensions["coursekit"].own_login,
         "ck_logout_form": LogoutForm,
+        "ck_short_seat_time": config["COURSEKIT_SEAT_TIME_SCALE"] < 1,
     }
 
 

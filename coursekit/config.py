@@ -212,6 +212,13 @@ SETTINGS: tuple[Setting, ...] = (
         "stops reporting time (the learner is taken to be away).",
     ),
     Setting(
+        "COURSEKIT_SEAT_TIME_SCALE",
+        1.0,
+        "Demonstrations and browser tests only: every module's required seat time is "
+        "multiplied by it (0 < scale <= 1), so a journey runs in seconds. Below 1, every page "
+        "says that certificates from this server are not valid CE records.",
+    ),
+    Setting(
         "COURSEKIT_HEARTBEAT_LIMIT",
         "20 per minute",
         "Seat-time reports one learner may send; more are refused with 429.",

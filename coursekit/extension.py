@@ -21,6 +21,7 @@ from coursekit.config import DEFAULTS
 from coursekit.mail import MailSender, resolve_sender
 from coursekit.packages.library import Library
 from coursekit.packages.sources import Limits
+from coursekit.progress.rules import check_seat_time_scale
 from coursekit.ratelimit import make_limiter
 from coursekit.signals import module_completed
 
@@ -71,6 +72,7 @@ class CourseKit:
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
         check_provider_setting(app.config["COURSEKIT_PROVIDER"], app.instance_path)
+        check_seat_time_scale(app.config["COURSEKIT_SEAT_TIME_SCALE"])
         if not app.config["COURSEKIT_DATABASE_URL"]:
             app.config["COURSEKIT_DATABASE_URL"] = db.default_sqlite_url(app.instance_path)
 

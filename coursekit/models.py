@@ -3,6 +3,7 @@
 from coursekit.accounts.models import ModuleAssignment, StateLicence, User, UserRole
 from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
 from coursekit.assessment.evaluations.models import EvaluationResponse
+from coursekit.assessment.timing.models import TimeAllowance
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
 from coursekit.attestation.models import AttestationRevision
 from coursekit.audit.models import AuditEntry
@@ -41,6 +42,7 @@ __all__ = [
     "RosterExport",
     "StagedUpload",
     "StateLicence",
+    "TimeAllowance",
     "User",
     "UserRole",
     "WorksheetReview",

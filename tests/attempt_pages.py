@@ -7,7 +7,7 @@ import re
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.helpers import csrf_token, submit
+from tests.helpers import submit
 
 
 def overview(module_id: str = "calf") -> str:
@@ -42,6 +42,14 @@ def answer(
     )
 
 
-def submit_attempt(client: FlaskClient, attempt_id: int) -> TestResponse:
-    token = csrf_token(client, f"/attempts/{attempt_id}")
-    return client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": token})
+def submit_attempt(
+    client: FlaskClient, attempt_id: int, headers: dict[str, str] | None = None
+) -> TestResponse:
+    """Submit as the learner does: post the check-your-answers page's submit form, with
+    every hidden field it carries (the CSRF token and the confirmation)."""
+    page = client.get(f"/attempts/{attempt_id}").text
+    action = f"/attempts/{attempt_id}/submit"
+    form = re.search(rf'<form method="post" action="{action}">(.*?)</form>', page, re.S)
+    assert form, f"no submit form on the check page of attempt {attempt_id}"
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form.group(1)))
+    return client.post(action, data=fields, headers=headers or {})

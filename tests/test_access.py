@@ -34,6 +34,7 @@ EXPECTED_POLICIES = {
     "coursekit.user_admin.disable": "admin",
     "coursekit.user_admin.enable": "admin",
     "coursekit.user_admin.reissue": "admin",
+    "coursekit.user_admin.extra_time": "admin",
     "coursekit.admin_modules.index": "admin",
     "coursekit.admin_modules.reload": "admin",
     "coursekit.admin_modules.retire": "admin",

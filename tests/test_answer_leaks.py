@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from coursekit.assessment.registry import registry
+from tests.attempt_pages import submit_attempt
 from tests.helpers import login, make_user, submit
 from tests.package_factory import questions, write_package
 
@@ -181,7 +182,7 @@ def test_the_key_arrives_when_the_review_policy_allows(app, client):
     submit(client, "/modules/calf", {"accept": "y"}, "/modules/calf/enrol")
     started = submit(client, "/modules/calf/post-test", {}, "/modules/calf/post-test/start")
     attempt = started.location.rsplit("/", 1)[0]
-    submit(client, attempt, {}, f"{attempt}/submit")
+    submit_attempt(client, int(attempt.rsplit("/", 1)[1]))
     review = client.get(attempt).text
     # after-submit: explanations and feedback now shown; the reviewer's guidance never.
     assert "SECRET-EXPLANATION-SINGLE" in review and "SECRET-EXPLANATION-MATCHING" in review

@@ -72,6 +72,14 @@ MANIFEST_MISTAKES = {
     "unknown-field": (TITLE, f"{TITLE}\ncolour: blue", "colour", "unknown field 'colour'"),
     "unknown-nested-field": (CREDENTIALS, f"{CREDENTIALS}\n  website: x", "website", "authors[0]"),
     "wrong-type": ("pass_mark: 75", "pass_mark: high", "high", "assessment.pass_mark"),
+    # PyYAML's constructors raise plain Python errors on these (found by the fuzz test).
+    "bad-timestamp-tag": (
+        "pass_mark: 75",
+        "pass_mark: !!timestamp 02001-12-14",
+        "!!timestamp",
+        "invalid value for its tag !!timestamp",
+    ),
+    "bad-int-tag": ("pass_mark: 75", "pass_mark: !!int many", "!!int", "tag !!int: 'many'"),
     "duplicate-key": (TITLE, f"{TITLE}\ntitle: Again", "title: Again", "duplicate key 'title'"),
     "alias": (
         f"{TITLE}\n{VERSION}\n{SUMMARY}",

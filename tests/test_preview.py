@@ -143,6 +143,25 @@ def test_the_question_preview_shows_every_question_with_its_key(app):
     assert "Worksheet" in html and "Guidance for the reviewer" in html and "BL57" in html
 
 
+def test_a_question_two_draws_can_ask_is_shown_once(make_app, tmp_path):
+    draws = [
+        {"bank": "safety", "tags": ["calf"], "count": 2},
+        {"bank": "safety", "tags": ["critical"], "count": 1},
+    ]
+    assessment = {"quiz": POST_TEST, "draw": draws, "pass_mark": 75}
+    write_package(tmp_path, "calf", assessment=assessment)
+    write_bank(tmp_path, "safety", 4, tags=("calf", "critical"))
+    app = make_app(
+        COURSEKIT_MODULES_PATH=str(tmp_path / "modules"), COURSEKIT_PUBLISH_ON_START=True
+    )
+    html = teacher(app).get(QUESTIONS).text
+    assert "Post-test draw 2: bank safety tagged critical" in html
+    assert "4 of them are shown under an earlier draw" in html
+    for number in range(1, 5):
+        # One copy of each: its controls' ids (and labels pointing at them) stay unique.
+        assert html.count(f'name="question" value="safety{number}"') == 1
+
+
 def test_an_answer_is_graded_and_nothing_is_recorded(app):
     client = teacher(app)
     before = row_counts(app)

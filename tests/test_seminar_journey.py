@@ -24,7 +24,7 @@ from coursekit.assessment.registry import registry
 from coursekit.catalog.models import Enrolment
 from coursekit.certificates.models import Certificate
 from coursekit.packages.queries import package_for
-from tests.attempt_pages import start
+from tests.attempt_pages import start, submit_attempt
 from tests.certificate_records import certificate_settings
 from tests.helpers import csrf_token, submit
 from tests.test_completion import signed_in
@@ -122,12 +122,7 @@ def take_post_test(app, learner, module_id, *, skip_critical: bool = False) -> d
         )
         assert response.status_code == 200, (question["id"], response.text)
     assert not skip_critical or skipped, "every attempt draws a critical question"
-    token = csrf_token(learner, f"/attempts/{attempt_id}")
-    graded = learner.post(
-        f"/attempts/{attempt_id}/submit",
-        data={"csrf_token": token},
-        headers={"Accept": "application/json"},
-    )
+    graded = submit_attempt(learner, attempt_id, headers={"Accept": "application/json"})
     assert graded.status_code == 200
     return graded.json
 

@@ -20,8 +20,10 @@ from tests.report_records import at, attempt, evaluation, lesson_events, workshe
 
 # The signed-in admin and their roles (2), the person and their roles (2), licences,
 # enrolments, progress (lessons, attempts, worksheets, evaluations, completions: 5),
-# attempts, worksheets, evaluations, certificates and audit entries.
-BUDGET = 16
+# attempts, worksheets, evaluations, certificates, audit entries, and the extra time in
+# force on the modules whose post-test has a time limit.
+BUDGET = 17
+TIMED = {"quiz": "quizzes/post-test.yaml", "pass_mark": 75, "time_limit_minutes": 30}
 
 
 def busy(app, enrolment: int, reviewer: int, start: int) -> None:
@@ -51,7 +53,9 @@ def enrolment_of(app, user_id: int, version: str) -> int:
 
 
 def test_the_record_page_costs_the_same_for_little_and_much(make_app, tmp_path):
-    write_worksheet(write_package(tmp_path, "calf", worksheet="quizzes/worksheet.yaml"))
+    write_worksheet(
+        write_package(tmp_path, "calf", worksheet="quizzes/worksheet.yaml", assessment=TIMED)
+    )
     app = make_app(
         COURSEKIT_MODULES_PATH=str(tmp_path / "modules"),
         COURSEKIT_PUBLISH_ON_START=True,
@@ -71,7 +75,9 @@ def test_the_record_page_costs_the_same_for_little_and_much(make_app, tmp_path):
     few = queries_for(app, client, url)
 
     for version in ("1.1.0", "1.2.0", "1.3.0"):
-        data = manifest("calf", version=version, worksheet="quizzes/worksheet.yaml")
+        data = manifest(
+            "calf", version=version, worksheet="quizzes/worksheet.yaml", assessment=TIMED
+        )
         (tmp_path / "modules" / "calf" / "module.yaml").write_text(yaml.safe_dump(data))
         publish_packages(app)
         issue(app, completed(app, "ann@example.org", version=version))
@@ -81,5 +87,6 @@ def test_the_record_page_costs_the_same_for_little_and_much(make_app, tmp_path):
     many = queries_for(app, client, url)
     page = client.get(url).text
     assert page.count("CK-") >= 4 and "the latest 100 are shown" in page
+    assert "Time limit 30 minutes" in page
     assert len(many) == len(few), (few, many)
     assert len(many) <= BUDGET, many

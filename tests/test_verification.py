@@ -31,13 +31,17 @@ def app(make_app, tmp_path):
     return verification_app(make_app, tmp_path)
 
 
-def pdf_text(app, certificate_id: int) -> str:
-    with app.app_context():
-        content = db.session.get_one(CertificateFile, certificate_id).content
+def printed_text(content: bytes) -> str:
+    """The text a PDF prints, its whitespace collapsed."""
     printed = subprocess.run(  # noqa: S603 (a constant command; the PDF is stdin)
         [PDFTOTEXT, "-", "-"], input=content, capture_output=True, check=True
     ).stdout.decode("utf-8")
     return " ".join(printed.split())
+
+
+def pdf_text(app, certificate_id: int) -> str:
+    with app.app_context():
+        return printed_text(db.session.get_one(CertificateFile, certificate_id).content)
 
 
 def shows(text: str, value: str) -> bool:

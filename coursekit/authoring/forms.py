@@ -21,8 +21,10 @@ class PublishForm(FlaskForm):
     """Publish (or approve) the version whose diff was shown against ``base_hash``."""
 
     base_hash = HiddenField()
+    # The upload page holds several forms with a ``reason``: each box has its own id.
     reason = TextAreaField(
         "Note for the audit log (optional)",
+        id="publish-reason",
         validators=[Optional(), Length(max=1000)],
         description="E.g. what this version fixes.",
     )
@@ -33,12 +35,17 @@ class SubmitForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Why withdraw it (optional)", validators=[Optional(), Length(max=1000)])
+    reason = TextAreaField(
+        "Why withdraw it (optional)",
+        id="withdraw-reason",
+        validators=[Optional(), Length(max=1000)],
+    )
 
 
 class RejectForm(FlaskForm):
     reason = TextAreaField(
         "Reason for rejecting",
+        id="reject-reason",
         validators=[
             DataRequired(message="Give the reason: the instructor reads it, and it is kept."),
             Length(max=1000),

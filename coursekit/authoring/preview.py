@@ -159,14 +159,23 @@ def question_groups(package: ModulePackage, links: PreviewLinks) -> list[Questio
                 ),
             )
         )
+    # Two draws from one bank may share questions (one tagged both "critical" and
+    # "hotspot"): each is shown once, under the first draw that can ask it, so the page
+    # never holds two copies of one question's controls and ids.
+    shown: set[tuple[str, str]] = set()
     for number, draw in enumerate(assessment.draw, start=1):
         source, pool = draw_pool(package, draw)
+        fresh = [question for question in pool if (source, question["id"]) not in shown]
+        shown.update((source, question["id"]) for question in pool)
         tags = f" tagged {', '.join(draw.tags)}" if draw.tags else ""
+        note = f"Each attempt draws {draw.count} of these {len(pool)} ({source})"
+        if len(fresh) < len(pool):
+            note += f"; {len(pool) - len(fresh)} of them are shown under an earlier draw"
         groups.append(
             QuestionGroup(
                 f"Post-test draw {number}: bank {draw.bank}{tags}",
-                f"Each attempt draws {draw.count} of these {len(pool)} ({source})",
-                _items(package, links, source, pool),
+                note,
+                _items(package, links, source, fresh),
             )
         )
     if package.worksheet:

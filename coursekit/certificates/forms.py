@@ -13,8 +13,11 @@ _reason = [
 
 
 class RevokeForm(FlaskForm):
+    # Both forms share a page and the field name ``reason``: distinct ids keep each
+    # label (and hint) tied to its own box.
     reason = TextAreaField(
         "Reason for revoking",
+        id="revoke-reason",
         validators=_reason,
         description="Shown on the public verification page and kept in the audit log.",
     )
@@ -23,6 +26,7 @@ class RevokeForm(FlaskForm):
 class ReissueForm(FlaskForm):
     reason = TextAreaField(
         "Reason for reissuing",
+        id="reissue-reason",
         validators=_reason,
         description="E.g. “legal name corrected”. The replacement prints the learner's "
         "current details; this certificate then shows as superseded.",

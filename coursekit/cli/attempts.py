@@ -1,4 +1,5 @@
-"""``coursekit attempts``: regrade post-test attempts after an answer key is corrected."""
+"""``coursekit attempts``: regrade post-test attempts after an answer key is corrected;
+give a learner extra time on a post-test."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from coursekit import db
+from coursekit.accounts.queries import user_by_email
 from coursekit.assessment.attempts.operations import regrade_version
 from coursekit.assessment.attempts.queries import AttemptRefused
+from coursekit.assessment.timing.operations import ExtraTimeRefused, grant_extra_time
+from coursekit.db import utcnow
 from coursekit.packages.models import ModuleVersion
 
 attempts_group = AppGroup("attempts", help="Post-test attempts.")
@@ -54,3 +58,27 @@ def regrade_command(module_id: str, version: str, key_version: str, reason: str,
     else:
         db.session.rollback()
         click.echo("Dry run: nothing was recorded. Add --yes to record the new grades.")
+
+
+@attempts_group.command("extend")
+@click.argument("email")
+@click.argument("module_id")
+@click.option("--minutes", type=int, required=True, help="Extra minutes (0 withdraws them).")
+@click.option("--reason", required=True, help="Why, for the record (e.g. an accommodation).")
+def extend_command(email: str, module_id: str, minutes: int, reason: str) -> None:
+    """Give a learner extra minutes on a module's post-test time limit.
+
+    The newest grant is in force. It applies to every attempt started from now on and
+    extends an attempt under way whose time has not run out.
+    """
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account with email {email!r}")
+    try:
+        allowance = grant_extra_time(
+            user, module_id, minutes, actor=None, reason=reason, now=utcnow()
+        )
+    except ExtraTimeRefused as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"{user.email} now has {allowance.extra_minutes} extra minutes on {module_id}.")

@@ -118,7 +118,7 @@ def _build(
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YAMLProblem("mapping keys must be plain words", *_mark(key_node, line_offset))
-            key = loader.construct_object(key_node)
+            key = _construct(loader, key_node, line_offset)
             if isinstance(key, bool | int | float) or key is None:
                 key = key_node.value
             if key in result:
@@ -131,10 +131,21 @@ def _build(
             _build(item, (*path, index), document, loader, line_offset, seen)
             for index, item in enumerate(node.value)
         ]
+    return _construct(loader, node, line_offset)
+
+
+def _construct(loader: _Loader, node: yaml.Node, line_offset: int) -> Any:
+    """A scalar's value; a problem at its position when its tag cannot make one."""
     try:
         return loader.construct_object(node)
     except yaml.YAMLError as exc:
         raise YAMLProblem(f"invalid value: {_first_line(exc)}", *_mark(node, line_offset)) from exc
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # PyYAML's own constructors fail this way on some explicitly tagged values
+        # (``!!timestamp 02001-12-14``, ``!!int x``) instead of raising a YAMLError.
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        message = f"invalid value for its tag {tag}: {node.value!r}"
+        raise YAMLProblem(message, *_mark(node, line_offset)) from exc
 
 
 def strings(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:

@@ -4,7 +4,8 @@
 version; ``is_complete`` is true when nothing is missing. Both read only the package (its
 lessons, assessment and completion rule) and a :class:`Records` value, so every branch is
 a unit test away, and the dashboard, the module page, the reports and the completion
-itself all apply the same rule.
+itself all apply the same rule. The one setting they read is
+``COURSEKIT_SEAT_TIME_SCALE``, which only demonstrations and browser tests change.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+
+from flask import current_app, has_app_context
 
 from coursekit.packages.values import ModulePackage
 
@@ -59,7 +62,16 @@ class Step:
 
 
 def required_seat_seconds(package: ModulePackage) -> int:
-    return package.completion.seat_minutes * 60
+    """The seat time the module requires, in seconds, shortened on a demonstration
+    server (``COURSEKIT_SEAT_TIME_SCALE``)."""
+    scale = current_app.config["COURSEKIT_SEAT_TIME_SCALE"] if has_app_context() else 1.0
+    return math.ceil(package.completion.seat_minutes * 60 * scale)
+
+
+def check_seat_time_scale(scale: object) -> None:
+    """Refuse to start with a scale that would lengthen seat time or switch it off."""
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 < scale <= 1:
+        raise ValueError(f"COURSEKIT_SEAT_TIME_SCALE must be above 0 and at most 1: {scale!r}")
 
 
 def missing_steps(package: ModulePackage, records: Records) -> tuple[Step, ...]:

@@ -17,10 +17,13 @@ from coursekit import db
 from coursekit.accounts.models import StateLicence, User
 from coursekit.assessment.attempts.models import Attempt, AttemptGrade
 from coursekit.assessment.evaluations.models import EvaluationResponse
+from coursekit.assessment.timing.models import TimeAllowance
+from coursekit.assessment.timing.queries import allowances_in_force
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
 from coursekit.audit.models import AuditEntry
 from coursekit.catalog.models import Enrolment
 from coursekit.certificates.models import Certificate
+from coursekit.packages.queries import package_for
 from coursekit.progress.queries import Progress, progress_for
 
 HISTORY_ROWS = 100
@@ -35,6 +38,22 @@ class WorksheetRow:
 
 
 @dataclass(frozen=True)
+class TimedModule:
+    """A module the person is enrolled in whose post-test has a time limit (that of the
+    version they enrolled in last), and the extra time in force for them."""
+
+    module_id: str
+    title: str
+    limit_minutes: int
+    allowance: TimeAllowance | None
+    """The newest grant (its ``extra_minutes`` may be 0), or None if none was made."""
+
+    @property
+    def extra_minutes(self) -> int:
+        return self.allowance.extra_minutes if self.allowance else 0
+
+
+@dataclass(frozen=True)
 class UserRecord:
     """Everything kept about one person, as the record page shows it."""
 
@@ -44,6 +63,7 @@ class UserRecord:
     progress: list[Progress]
     attempts: list[tuple[Attempt, AttemptGrade | None]]
     """Each attempt with its current grade (the latest revision), None while open."""
+    timed_modules: list[TimedModule]
     worksheets: list[WorksheetRow]
     evaluations: list[EvaluationResponse]
     certificates: list[Certificate]
@@ -96,6 +116,7 @@ def user_record(user: User, *, now: datetime) -> UserRecord:
         ),
         progress=progress_for(enrolments, now=now),
         attempts=_attempts(enrolment_ids),
+        timed_modules=_timed_modules(user, enrolments),
         worksheets=_worksheets(enrolment_ids),
         evaluations=list(
             db.session.scalars(
@@ -131,6 +152,24 @@ def _attempts(enrolment_ids) -> list[tuple[Attempt, AttemptGrade | None]]:
         .order_by(Attempt.started_at, Attempt.id)
     )
     return [(attempt, grade) for attempt, grade in rows]
+
+
+def _timed_modules(user: User, enrolments: list[Enrolment]) -> list[TimedModule]:
+    """One row per timed module, in enrolment order; the allowances are read (one
+    query) only when there is such a module."""
+    latest = {enrolment.module_version.module_id: enrolment for enrolment in enrolments}
+    timed = {}
+    for module_id, enrolment in latest.items():
+        limit = package_for(enrolment.module_version).assessment.time_limit_minutes
+        if limit:
+            timed[module_id] = (enrolment.module_version.title, limit)
+    if not timed:
+        return []
+    allowances = allowances_in_force(user.id)
+    return [
+        TimedModule(module_id, title, limit, allowances.get(module_id))
+        for module_id, (title, limit) in timed.items()
+    ]
 
 
 def _worksheets(enrolment_ids) -> list[WorksheetRow]:

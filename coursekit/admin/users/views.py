@@ -19,7 +19,14 @@ from coursekit.accounts import operations
 from coursekit.accounts.models import AccountStatus, Role, User
 from coursekit.accounts.operations import AccountChangeRefused
 from coursekit.admin.users import queries
-from coursekit.admin.users.forms import NameForm, NameReissueForm, RolesForm, StatusForm
+from coursekit.admin.users.forms import (
+    ExtraTimeForm,
+    NameForm,
+    NameReissueForm,
+    RolesForm,
+    StatusForm,
+)
+from coursekit.assessment.timing.operations import ExtraTimeRefused, grant_extra_time
 from coursekit.certificates.operations import CertificateError, reissue_certificate
 from coursekit.db import utcnow
 from coursekit.web import Page, perform
@@ -46,9 +53,19 @@ def _record_page(user: User, status: int = 200, **forms: FlaskForm) -> Page:
     forms.setdefault("name_form", NameForm(formdata=None, obj=user))
     forms.setdefault("status_form", StatusForm(formdata=None))
     forms.setdefault("reissue_form", NameReissueForm(formdata=None))
+    record = queries.user_record(user, now=utcnow())
+    extra_time_forms = {
+        row.module_id: ExtraTimeForm.for_module(row.module_id, formdata=None)
+        for row in record.timed_modules
+    }
+    refused = forms.pop("extra_time_form", None)
+    if refused is not None:
+        extra_time_forms[refused.module_id] = refused
     return render_template(
         "coursekit/admin/user_record.html",
-        record=queries.user_record(user, now=utcnow()),
+        record=record,
+        extra_time_forms=extra_time_forms,
+        extra_time_refused=refused,
         **forms,
     ), status
 
@@ -169,4 +186,36 @@ def reissue(user_id: int, number: str) -> Page:
         form.form_errors.append(refusal.message)
         return _record_page(user, refusal.status, reissue_form=form)
     flash(f"Certificate {certificate.number} reissued as {replacement.number}.", "success")
+    return redirect(url_for("coursekit.user_admin.record", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/extra-time/<module_id>")
+@access("admin")
+def extra_time(user_id: int, module_id: str) -> Page:
+    """Grant the person extra minutes on a module's post-test time limit (an
+    accommodation); it also extends their attempt under way."""
+    user = _user_or_404(user_id)
+    form = ExtraTimeForm.for_module(module_id)
+    try:
+        allowance = perform(
+            form,
+            lambda: grant_extra_time(
+                user,
+                module_id,
+                form.minutes.data,
+                actor=current_account(),
+                reason=form.reason.data,
+                now=utcnow(),
+            ),
+        )
+    except ExtraTimeRefused as refusal:
+        form.form_errors.append(refusal.message)
+        return _record_page(user, refusal.status, extra_time_form=form)
+    if allowance is None:
+        return _record_page(user, 422, extra_time_form=form)
+    flash(
+        f"{user.full_name} now has {allowance.extra_minutes} extra minutes on the "
+        f"{module_id} post-test.",
+        "success",
+    )
     return redirect(url_for("coursekit.user_admin.record", user_id=user.id))

@@ -2,8 +2,9 @@
 
 An attempt is created with its questions frozen; answers are appended as the learner
 goes (the latest per question counts); closing the attempt is the one state change an
-attempt row ever sees. Grades are appended too: a regrade after a corrected answer key
-adds a revision and keeps the earlier ones.
+attempt row sees, besides extra time an administrator grants moving an open attempt's
+deadline. Grades are appended too: a regrade after a corrected answer key adds a revision
+and keeps the earlier ones.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ class Attempt(Base):
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline: Mapped[datetime | None]
-    """When the time limit runs out; answers saved after it are not counted."""
+    """When the time limit runs out; answers saved after it are not counted. Set at the
+    start (limit + the learner's extra time); only an extra-time grant moves it, later,
+    while the attempt is open (``coursekit.assessment.timing.operations``)."""
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(16))
 

@@ -26,6 +26,7 @@ from coursekit.assessment.attempts.queries import (
 from coursekit.assessment.grading import grade_attempt
 from coursekit.assessment.quizzes import FrozenQuestion, resolve, select_post_test
 from coursekit.assessment.registry import registry
+from coursekit.assessment.timing.queries import time_limit_for
 from coursekit.assessment.types.base import InvalidResponse, Question
 from coursekit.audit.operations import record
 from coursekit.catalog.models import Enrolment
@@ -39,6 +40,9 @@ from coursekit.progress.operations import complete_if_due
 def start_post_test(enrolment: Enrolment, *, now: datetime | None = None) -> Attempt:
     """Start the learner's next post-test attempt, or return the open one (resume).
 
+    Its deadline is the module's time limit plus the extra minutes arranged for the
+    learner (``coursekit.assessment.timing``), counted from now.
+
     ``AttemptRefused`` when the post-test is not open to them (worksheet not reviewed,
     no attempts left, too soon after the last one, already passed).
     """
@@ -49,7 +53,7 @@ def start_post_test(enrolment: Enrolment, *, now: datetime | None = None) -> Att
     if status.refusal:
         raise AttemptRefused(status.refusal, 409)
     package = package_for(enrolment.module_version)
-    limit = package.assessment.time_limit_minutes
+    limit = time_limit_for(enrolment)
     attempt = Attempt(
         enrolment_id=enrolment.id,
         quiz=POST_TEST,
@@ -57,7 +61,7 @@ def start_post_test(enrolment: Enrolment, *, now: datetime | None = None) -> Att
         # The OS's randomness: a learner cannot predict the next attempt's draw.
         questions=select_post_test(package, random.SystemRandom()),
         started_at=now,
-        deadline=now + timedelta(minutes=limit) if limit else None,
+        deadline=now + timedelta(minutes=limit.total) if limit else None,
     )
     try:
         with db.session.begin_nested():

@@ -1,4 +1,5 @@
-"""The post-test pages: overview, one question per page, summary, submission, review.
+"""The post-test pages: overview, one question per page, checking the answers,
+submission, review.
 
 A question page holds that question only, so nothing of a question the learner has not
 reached is ever sent. The same question URL answers JSON (``Accept: application/json``
@@ -15,7 +16,8 @@ from werkzeug.wrappers import Response
 
 from coursekit import db
 from coursekit.access import access, current_account
-from coursekit.assessment.attempts.forms import AttemptForm
+from coursekit.assessment.attempts.check import check_page
+from coursekit.assessment.attempts.forms import CONFIRMED, AttemptForm
 from coursekit.assessment.attempts.models import Attempt
 from coursekit.assessment.attempts.operations import (
     close_attempt,
@@ -33,8 +35,10 @@ from coursekit.assessment.attempts.review import review_page
 from coursekit.assessment.quizzes import post_test_size, resolve
 from coursekit.assessment.registry import registry
 from coursekit.assessment.rendering import render_context
+from coursekit.assessment.timing.queries import time_limit_for
 from coursekit.catalog.models import Enrolment
 from coursekit.catalog.queries import module_entry
+from coursekit.certificates.provider.queries import current_provider
 from coursekit.db import utcnow
 from coursekit.packages.queries import package_for
 from coursekit.web import Page
@@ -83,11 +87,15 @@ def overview(module_id: str) -> Page:
     if status.open_attempt is not None and expire_if_due(status.open_attempt):
         status = post_test_status(enrolment, now=utcnow())
     package = package_for(enrolment.module_version)
+    time_limit = time_limit_for(enrolment)
     return render_template(
         "coursekit/assessment/attempts/overview.html",
         package=package,
         status=status,
         questions=post_test_size(package),
+        time_limit=time_limit,
+        # Where to arrange more time (WCAG 2.2.1): only asked for when there is a limit.
+        provider_contact=current_provider(images=False).contact if time_limit else "",
         form=AttemptForm(),
     )
 
@@ -151,7 +159,13 @@ def save(attempt_id: int, number: int) -> Page:
                 return redirect(url_for(".summary", attempt_id=attempt.id), code=303)
             return _refuse(refusal)
     if _wants_json():
-        return jsonify({"saved_at": saved_at.isoformat() if saved_at else None})
+        # The deadline too: an administrator may have extended it since the page loaded.
+        return jsonify(
+            {
+                "saved_at": saved_at.isoformat() if saved_at else None,
+                "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+            }
+        )
     if action == "previous" and number > 1:
         return redirect(url_for(".question", attempt_id=attempt.id, number=number - 1), code=303)
     if action == "next" and number < len(attempt.questions):
@@ -163,31 +177,41 @@ def save(attempt_id: int, number: int) -> Page:
 @access("learner")
 @db.writes_on_get
 def summary(attempt_id: int) -> Page:
+    """Check your answers (an open attempt), or the result and review (a closed one)."""
     attempt = _own_attempt(attempt_id)
     expire_if_due(attempt)
     if not attempt.is_open:
         return review_page(attempt)
-    answers = latest_answers(attempt)
-    return render_template(
-        "coursekit/assessment/attempts/summary.html",
-        attempt=attempt,
-        package=package_for(attempt.enrolment.module_version),
-        answered=answers,
-        graded=[_takes_answer(attempt, i) for i in range(len(attempt.questions))],
-        form=AttemptForm(),
-        now=utcnow(),
-    )
+    return check_page(attempt)
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 @access("learner")
 def submit(attempt_id: int) -> Page:
+    """The final submission: only with the confirmation the check page's form carries
+    (JSON clients send ``{"confirm": true}``). Without it nothing closes; the learner is
+    sent to check their answers. A passed time limit closes the attempt either way: that
+    is the deadline's doing, not a submission."""
     attempt = _own_attempt(attempt_id)
-    reason = "time-limit" if attempt.deadline and utcnow() >= attempt.deadline else "submitted"
-    grade = close_attempt(attempt, reason=reason)
+    expire_if_due(attempt)
+    if attempt.is_open and not _confirmed():
+        if _wants_json():
+            return _refuse(AttemptRefused('Send {"confirm": true} to submit final answers.', 400))
+        flash("Check your answers, then submit them from this page.", "info")
+        return redirect(url_for(".summary", attempt_id=attempt.id), code=303)
+    # An attempt already closed (a double click, another tab, the deadline) keeps the
+    # grade it was given.
+    grade = close_attempt(attempt, reason="submitted")
     if _wants_json():
         return jsonify({"percent": grade.percent, "passed": grade.passed})
     return redirect(url_for(".summary", attempt_id=attempt.id), code=303)
+
+
+def _confirmed() -> bool:
+    if request.is_json:
+        body = request.get_json(silent=True)
+        return isinstance(body, dict) and body.get("confirm") is True
+    return request.form.get("confirm") == CONFIRMED
 
 
 def _question_page(attempt: Attempt, number: int, error: str = "") -> Page:
@@ -219,13 +243,6 @@ def _question_page(attempt: Attempt, number: int, error: str = "") -> Page:
         form=AttemptForm(),
         now=utcnow(),
     )
-
-
-def _takes_answer(attempt: Attempt, position: int) -> bool:
-    """Whether the item is a question to answer (an essay too), not text to read."""
-    package = package_for(attempt.enrolment.module_version)
-    kind = registry()[resolve(package, attempt.questions[position])["type"]]
-    return kind.graded or kind.manual
 
 
 def _blank(raw: Any) -> bool:
