@@ -13,6 +13,7 @@ from typing import Any
 
 MAX_TABS = 250
 MAX_ARROWS = 30
+CHOOSER_WAITS = 100  # of 100 ms
 
 
 class Driver:
@@ -64,6 +65,18 @@ class KeyboardDriver(Driver):
     """Keyboard-only use: Tab to reach, Enter or Space to act, arrows to choose."""
 
     name = "keyboard"
+
+    def __init__(self, page: Any) -> None:
+        super().__init__(page)
+        # Playwright switches file-chooser interception on when the first listener is added,
+        # with a message it does not wait for; expect_file_chooser() right before the key
+        # press raced it, and a chooser that opened first was lost (seen once in CI). So
+        # listen from the start and collect the choosers that open.
+        self._choosers: list[Any] = []
+        page.on("filechooser", self._chooser_opened)
+
+    def _chooser_opened(self, chooser: Any) -> None:
+        self._choosers.append(chooser)
 
     def focus(self, target: Any) -> None:
         """Press Tab until ``target`` has the focus."""
@@ -138,9 +151,14 @@ class KeyboardDriver(Driver):
 
     def upload(self, target: Any, path: Path) -> None:
         self.focus(target)
-        with self.page.expect_file_chooser() as chooser:
-            self.page.keyboard.press("Space")
-        chooser.value.set_files(str(path))
+        self._choosers.clear()
+        self.page.keyboard.press("Space")
+        for _ in range(CHOOSER_WAITS):
+            if self._choosers:
+                self._choosers.pop().set_files(str(path))
+                return
+            self.page.wait_for_timeout(100)  # lets Playwright deliver the chooser event
+        raise AssertionError(f"Space on {target} opened no file chooser in 10 s")
 
 
 DRIVERS = {"pointer": Driver, "keyboard": KeyboardDriver}
