@@ -17,6 +17,13 @@ PARTS = {
     "throughput": "bench.throughput",
     "load": "bench.load_scenario",
     "scale": "bench.data_scale",
+    # The focused benchmarks, in process, one per script (bench/focused.py).
+    "pages": "bench.bench_pages",
+    "packages": "bench.bench_packages",
+    "assessment": "bench.bench_assessment",
+    "transcript": "bench.bench_transcript",
+    "reports": "bench.bench_reports",
+    "certificates": "bench.bench_certificates",
 }
 
 

@@ -1,5 +1,5 @@
 """Question banks for bench_assessment.py: the same mixed bank as YAML and as GIFT, with
-every gradable type the GIFT format can express."""
+every gradable type the GIFT format can express, and right answers as a learner sends them."""
 
 from __future__ import annotations
 
@@ -97,3 +97,34 @@ def gift_bank(count: int, prefix: str) -> bytes:
     blocks = ["$CATEGORY: $course$/top/Posterior leg"]
     blocks += [gift_question(number, prefix) for number in range(count)]
     return "\n\n".join(blocks).encode() + b"\n"
+
+
+def displayed_answer(question: dict[str, Any]) -> Any:
+    """A right answer in displayed positions, as JSON sends it, from what the page shows
+    (``present``): the key never reaches the page, so choices are the first ones shown."""
+    kind = question["type"]
+    if kind == "single":
+        return 0
+    if kind == "multiple":
+        return [0, 1]
+    if kind == "true_false":
+        return True
+    if kind == "short_text":
+        return "tibial nerve"
+    if kind == "numeric":
+        return "19"
+    if kind == "matching":
+        return list(range(len(question["left"])))
+    raise AssertionError(f"no answer for {kind}")
+
+
+def form_fields(question: dict[str, Any]) -> dict[str, Any]:
+    """The same answer as the page's form posts it."""
+    answer = displayed_answer(question)
+    if question["type"] == "matching":
+        return {f"answer-{shown}": str(choice) for shown, choice in enumerate(answer)}
+    if question["type"] == "multiple":
+        return {"answer": [str(choice) for choice in answer]}
+    if question["type"] == "true_false":
+        return {"answer": "true" if answer else "false"}
+    return {"answer": str(answer)}

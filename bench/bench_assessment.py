@@ -8,7 +8,8 @@ matching): milliseconds per file and questions per second. (2) ``grade_attempt``
 test client on a temporary SQLite file, for one published module whose 20-question
 post-test is a 10-question quiz file plus 10 questions drawn from a 200-question GIFT
 bank: the median and 95th-percentile time per request and the SQL statements one request
-sends. Medians of wall time on this machine, for comparison between commits.
+sends. Medians of wall time on this machine, for comparison between commits. Also a part
+of ``python -m bench`` (``run``), with fewer requests.
 """
 
 from __future__ import annotations
@@ -30,8 +31,16 @@ from sqlalchemy import delete, event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assessment_data import KINDS, gift_bank, yaml_bank, yaml_question
-
+from bench.assessment_data import (
+    KINDS,
+    displayed_answer,
+    form_fields,
+    gift_bank,
+    yaml_bank,
+    yaml_question,
+)
+from bench.figures import Figure
+from bench.focused import request_figures, run_script
 from coursekit import create_app, db
 from coursekit.accounts import operations
 from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
@@ -99,49 +108,26 @@ class Recorder:
             self.queries.setdefault(label, []).append(len(self._statements))
         return response
 
-    def row(self, label: str, shown: str | None = None) -> str:
+    def row(self, label: str) -> str:
         times, counts = self.times[label], self.queries[label]
         median = statistics.median(times)
         low, high = min(counts), max(counts)
         queries = str(low) if low == high else f"{low}-{high}"
         return (
-            f"| {shown or label} | {len(times)} | {median:.2f} | {p95(times):.2f} "
+            f"| {label} | {len(times)} | {median:.2f} | {p95(times):.2f} "
             f"| {1000 / median:.0f} | {queries} |"
         )
 
-
-# -- answering --------------------------------------------------------------------------
-
-
-def displayed_answer(question: dict[str, Any]) -> Any:
-    """A right answer in displayed positions, as JSON sends it, from what the page shows
-    (``present``): the key never reaches the page, so choices are the first ones shown."""
-    kind = question["type"]
-    if kind == "single":
-        return 0
-    if kind == "multiple":
-        return [0, 1]
-    if kind == "true_false":
-        return True
-    if kind == "short_text":
-        return "tibial nerve"
-    if kind == "numeric":
-        return "19"
-    if kind == "matching":
-        return list(range(len(question["left"])))
-    raise AssertionError(f"no answer for {kind}")
+    def figures(self, label: str, reference: str | None = None) -> list[Figure]:
+        """Median, p95 and the most statements of ``label``; its median compared with
+        ``reference``'s when given."""
+        times = self.times[label]
+        compared = (reference, statistics.median(self.times[reference])) if reference else None
+        median, most = statistics.median(times), max(self.queries[label])
+        return request_figures("assessment", label, median, p95(times), most, compared)
 
 
-def form_fields(question: dict[str, Any]) -> dict[str, Any]:
-    """The same answer as the page's form posts it."""
-    answer = displayed_answer(question)
-    if question["type"] == "matching":
-        return {f"answer-{shown}": str(choice) for shown, choice in enumerate(answer)}
-    if question["type"] == "multiple":
-        return {"answer": [str(choice) for choice in answer]}
-    if question["type"] == "true_false":
-        return {"answer": "true" if answer else "false"}
-    return {"answer": str(answer)}
+# -- signing in and attempts -----------------------------------------------------------
 
 
 def signed_in(app, email: str):
@@ -161,11 +147,12 @@ def attempt_id(response) -> int:
 # -- the three parts --------------------------------------------------------------------
 
 
-def reading(count: int) -> dict[str, list[dict[str, Any]]]:
+def reading(count: int) -> tuple[dict[str, list[dict[str, Any]]], list[Figure]]:
+    """Each bank's questions, and the figures of reading it."""
     print(f"## Reading a {count}-question bank (read_questions: parse, check, load)\n")
     print("| file | ms per file | questions/s |")
     print("|---|---:|---:|")
-    loaded = {}
+    loaded, figures = {}, []
     for name, data in (
         ("bank.yaml", yaml_bank(count, "y")),
         ("bank.gift", gift_bank(count, "g")),
@@ -177,11 +164,14 @@ def reading(count: int) -> dict[str, list[dict[str, Any]]]:
         size = f"{len(data) / 1024:.0f} KiB"
         print(f"| {name} ({size}) | {seconds * 1000:.1f} | {count / seconds:.0f} |")
         loaded[name] = questions
-    return loaded
+        measure = f"read_questions, {count}-question {name}"
+        figures.append(Figure("assessment", measure, seconds * 1000, "ms"))
+    return loaded, figures
 
 
-def grading(questions: list[dict[str, Any]]) -> None:
-    """Grade 40 questions with a mix of right, wrong and missing answers."""
+def grading(questions: list[dict[str, Any]]) -> Figure:
+    """Grade 40 questions with a mix of right, wrong and missing answers; returns the
+    attempts graded per second."""
     answered = []
     for number, question in enumerate(questions[:40]):
         kind = question["type"]
@@ -212,6 +202,8 @@ def grading(questions: list[dict[str, Any]]) -> None:
         f"question): {1 / seconds:.0f} attempts graded per second "
         f"(this attempt: {result.percent} %, passed {result.passed})"
     )
+    measure = f"grade_attempt, {len(answered)} questions (one process)"
+    return Figure("assessment", measure, 1 / seconds, "attempts/s")
 
 
 OVERVIEW_PAGE = "post-test overview"
@@ -252,12 +244,13 @@ def cycle(app, record: Recorder, client, token: str) -> None:
         db.session.commit()
 
 
-def pages(requests: int) -> None:
+def pages(requests: int) -> list[Figure]:
+    """The post-test pages' figures: ``requests`` of each."""
     with tempfile.TemporaryDirectory() as folder:
-        _pages(Path(folder), requests)
+        return _pages(Path(folder), requests)
 
 
-def _pages(root: Path, requests: int) -> None:
+def _pages(root: Path, requests: int) -> list[Figure]:
     folder = write_package(
         root,
         MODULE,
@@ -346,17 +339,38 @@ def _pages(root: Path, requests: int) -> None:
         )
     )
     app.extensions["coursekit"].db.engine.dispose()
+    # The autosave and the form save the same answer: the JSON path should cost no more.
+    compared = {SAVE_JSON: SAVE_FORM}
+    figures = []
+    for label in (OVERVIEW_PAGE, START, QUESTION, SAVE_FORM, SAVE_JSON, SUMMARY, SUBMIT, RESULT):
+        figures += record.figures(label, compared.get(label))
+    return figures
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line: requests per page."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=500, help="requests per page")
+    return parser
+
+
+def benchmark(args: argparse.Namespace) -> list[Figure]:
+    """Measure reading, grading and the pages, print them, and return the figures."""
+    started = time.perf_counter()
+    loaded, figures = reading(200)
+    figures.append(grading(loaded["bank.yaml"]))
+    figures += pages(args.requests)
+    print(f"\n(total run {time.perf_counter() - started:.0f} s)")
+    return figures
+
+
+def run(options: argparse.Namespace) -> list[Figure]:
+    """The suite's part: 100 requests per page (30 with ``--quick``)."""
+    return run_script(benchmark, parser(), ["--requests", "30" if options.quick else "100"])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=500, help="requests per page")
-    args = parser.parse_args()
-    started = time.perf_counter()
-    loaded = reading(200)
-    grading(loaded["bank.yaml"])
-    pages(args.requests)
-    print(f"\n(total run {time.perf_counter() - started:.0f} s)")
+    benchmark(parser().parse_args())
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ licence, a passed post-test) straight to the database. Then it measures:
   does it (a commit after each certificate), with the process's resident memory before,
   after and at its peak, and the stored bytes per certificate;
 - verification: the public page and its JSON for random issued codes, through the app.
+Also a part of ``python -m bench`` (``run``), with far fewer certificates.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import Figure
+from bench.focused import request_figures, run_script
 from coursekit import create_app, db
 from coursekit.accounts.models import StateLicence, User
 from coursekit.assessment.attempts.models import POST_TEST, Attempt, AttemptGrade
@@ -177,26 +180,32 @@ def lookups(app, codes: list[str], count: int, suffix: str = "") -> list[float]:
     return timings
 
 
-def summary(label: str, timings: list[float]) -> None:
+def summary(label: str, timings: list[float]) -> tuple[float, float]:
+    """Print and return the median and p95 of ``timings``."""
     timings = sorted(timings)
     median = statistics.median(timings)
     p95 = timings[int(len(timings) * 0.95)]
     print(f"{label:<28}{len(timings):>6}{median:>10.1f}{p95:>9.1f}{1000 / median:>9.1f}")
+    return median, p95
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
+    """The command line: certificates issued singly and in bulk, and lookups."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--single", type=int, default=50)
     parser.add_argument("--bulk", type=int, default=1000)
     parser.add_argument("--lookups", type=int, default=500)
-    args = parser.parse_args()
+    return parser
+
+
+def benchmark(args: argparse.Namespace) -> list[Figure]:
+    """Measure issuing and verifying, print the figures and return them."""
     with tempfile.TemporaryDirectory() as folder:
         app = build_app(Path(folder))
         add_learners(app, args.single + args.bulk)
         print(f"{'measure':<28}{'n':>6}{'median ms':>10}{'p95 ms':>9}{'per s':>9}")
-        first = single_issue(app, 1)  # imports WeasyPrint, loads the fonts
-        summary("first issue of the process", first)
-        summary("single issue (PDF + commit)", single_issue(app, args.single))
+        first, _ = summary("first issue of the process", single_issue(app, 1))  # imports WeasyPrint
+        single, single_p95 = summary("single issue (PDF + commit)", single_issue(app, args.single))
         before = resident_mb()
         start = time.perf_counter()
         with app.app_context():
@@ -210,19 +219,45 @@ def main() -> None:
                 )
             ).one()
             codes = list(db.session.scalars(select(Certificate.code)))
+        issued, after, peak = len(result.issued), resident_mb(), peak_mb()
         print(
-            f"bulk issue: {len(result.issued)} certificates in {elapsed:.1f} s "
-            f"({len(result.issued) / elapsed:.1f} PDFs/s), {len(result.failed)} failed"
+            f"bulk issue: {issued} certificates in {elapsed:.1f} s "
+            f"({issued / elapsed:.1f} PDFs/s), {len(result.failed)} failed"
         )
         print(
-            f"resident memory: {before:.0f} MB before bulk, {resident_mb():.0f} MB after, "
-            f"peak {peak_mb():.0f} MB"
+            f"resident memory: {before:.0f} MB before bulk, {after:.0f} MB after, "
+            f"peak {peak:.0f} MB"
         )
         print(f"stored: {total} certificates, {stored / total / 1024:.1f} KB of PDF each")
         print(f"{'measure':<28}{'n':>6}{'median ms':>10}{'p95 ms':>9}{'per s':>9}")
-        summary("verification page", lookups(app, codes, args.lookups))
-        summary("verification JSON", lookups(app, codes, args.lookups, ".json"))
+        page, page_p95 = summary("verification page", lookups(app, codes, args.lookups))
+        as_json, json_p95 = summary("verification JSON", lookups(app, codes, args.lookups, ".json"))
         app.extensions["coursekit"].db.engine.dispose()
+    bulk = f"bulk issue of {issued}, per certificate"
+    return [
+        Figure("certificates", "first issue of a process (imports WeasyPrint)", first, "ms"),
+        *request_figures("certificates", "single issue (PDF + commit)", single, single_p95),
+        Figure("certificates", bulk, elapsed * 1000 / issued, "ms", "single issue", single),
+        Figure("certificates", "resident memory after bulk issue", after, "MB", "before", before),
+        Figure("certificates", "peak resident memory of the process", peak, "MB"),
+        Figure("certificates", "stored PDF per certificate", stored / total / 1024, "KB"),
+        *request_figures("certificates", "verification page", page, page_p95),
+        *request_figures(
+            "certificates", "verification JSON", as_json, json_p95, reference=("page", page)
+        ),
+    ]
+
+
+def run(options: argparse.Namespace) -> list[Figure]:
+    """The suite's part: 10 single and 20 bulk certificates, 200 lookups of each kind (3, 5
+    and 50 with ``--quick``)."""
+    sizes = ["3", "5", "50"] if options.quick else ["10", "20", "200"]
+    arguments = ["--single", sizes[0], "--bulk", sizes[1], "--lookups", sizes[2]]
+    return run_script(benchmark, parser(), arguments)
+
+
+def main() -> None:
+    benchmark(parser().parse_args())
 
 
 if __name__ == "__main__":

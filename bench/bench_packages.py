@@ -5,7 +5,8 @@ Generates packages (two lessons with a figure and a callout, a 10-question post-
 in a temporary folder, then prints: a cold load of all of them from disk, publishing
 them (packing each into the database), loading one back from its stored archive, the
 catalogue, module and lesson pages with every package cached, and rendering one lesson's
-Markdown uncached against the cached page. Medians of wall time on this machine.
+Markdown uncached against the cached page. Medians of wall time on this machine. Also a
+part of ``python -m bench`` (``run``), with fewer requests.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import Figure
+from bench.focused import request_figures, run_script
 from coursekit import create_app, db
 from coursekit.accounts import operations
 from coursekit.packages import markdown
@@ -78,12 +81,21 @@ def heartbeat_times(client, token: str, requests: int) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def parser() -> argparse.ArgumentParser:
+    """The command line: how many packages, and requests per page."""
+    parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--packages", type=int, default=200)
     parser.add_argument("--requests", type=int, default=300)
-    args = parser.parse_args()
-    root = Path(tempfile.mkdtemp())
+    return parser
+
+
+def benchmark(args: argparse.Namespace) -> list[Figure]:
+    """Measure loading, publishing and the pages, print them, and return the figures."""
+    with tempfile.TemporaryDirectory() as folder:
+        return _benchmark(Path(folder), args)
+
+
+def _benchmark(root: Path, args: argparse.Namespace) -> list[Figure]:
     for number in range(args.packages):
         write_package(root, f"module-{number:03d}")
     modules = root / "modules"
@@ -93,6 +105,7 @@ def main() -> None:
         f"cold load of {args.packages} packages from disk: {cold:.0f} ms "
         f"({cold / args.packages:.2f} ms per package)"
     )
+    figures = [Figure("packages", "cold load from disk, per package", cold / args.packages, "ms")]
 
     settings = {
         "COURSEKIT_DATABASE_URL": f"sqlite:///{root / 'bench.sqlite3'}",
@@ -108,6 +121,10 @@ def main() -> None:
     print(f"first start: migrate, load and publish {args.packages} packages: {publish:.0f} ms")
     restart = timed(lambda: create_app(settings), repeat=3)
     print(f"later start (load, nothing new to publish): {restart:.0f} ms")
+    figures += [
+        Figure("packages", f"first start: migrate, load, publish {args.packages}", publish, "ms"),
+        Figure("packages", "later start: load, nothing new to publish", restart, "ms"),
+    ]
 
     with app.app_context():
         version = db.session.query(ModuleVersion).first()
@@ -118,6 +135,7 @@ def main() -> None:
         db.session.commit()
     from_archive = timed(lambda: load_zip(archive, "bench"), repeat=20)
     print(f"load one package from its stored archive (a cache miss): {from_archive:.2f} ms")
+    figures.append(Figure("packages", "one package from its stored archive", from_archive, "ms"))
 
     client = app.test_client()
     token = client.get("/login").text.split('name="csrf_token" type="hidden" value="')[1]
@@ -137,10 +155,13 @@ def main() -> None:
         client.post(enrol, data={"csrf_token": token, "accept": "y"})
 
     print()
-    print("| page (signed-in learner, 200 modules cached) | median ms | p95 ms | queries |")
+    print(
+        f"| page (signed-in learner, {args.packages} modules cached) "
+        "| median ms | p95 ms | queries |"
+    )
     print("|---|---:|---:|---:|")
     for label, url in (
-        ("catalogue", "/modules"),
+        (f"catalogue ({args.packages} cards)", "/modules"),
         ("catalogue, filtered by muscle", "/modules?muscle=soleus&q=module-1"),
         ("module page", "/modules/module-000"),
         ("lesson page", "/modules/module-000/lessons/01-anatomy"),
@@ -148,8 +169,10 @@ def main() -> None:
     ):
         median, p95, queries = page_times(app, client, url, args.requests)
         print(f"| {label} | {median:.2f} | {p95:.2f} | {queries} |")
+        figures += request_figures("packages", label, median, p95, queries)
     median, p95 = heartbeat_times(client, token, args.requests)
     print(f"| lesson heartbeat (POST, credits seat time) | {median:.2f} | {p95:.2f} | |")
+    figures += request_figures("packages", "lesson heartbeat (POST)", median, p95)
 
     library = app.extensions["coursekit"].library
     package = library.get(version.content_hash)
@@ -161,6 +184,22 @@ def main() -> None:
         f"lesson Markdown render + sanitise: {uncached:.3f} ms uncached, "
         f"{cached:.4f} ms from the cache"
     )
+    app.extensions["coursekit"].db.engine.dispose()
+    figures.append(
+        Figure("packages", "lesson Markdown, cached", cached, "ms", "uncached render", uncached)
+    )
+    return figures
+
+
+def run(options: argparse.Namespace) -> list[Figure]:
+    """The suite's part: 200 packages and 50 requests per page (50 and 20 with
+    ``--quick``)."""
+    sizes = ["50", "20"] if options.quick else ["200", "50"]
+    return run_script(benchmark, parser(), ["--packages", sizes[0], "--requests", sizes[1]])
+
+
+def main() -> None:
+    benchmark(parser().parse_args())
 
 
 if __name__ == "__main__":

@@ -3,19 +3,25 @@
 Run: python bench/bench_pages.py [--requests 500]
 Prints the median and 95th-percentile time per request and the SQL statements each page
 costs, plus the cost of one password hash (the price of a sign-in). Figures are for
-comparison between commits on the same machine, not a load test.
+comparison between commits on the same machine, not a load test. Also a part of
+``python -m bench`` (``run``), with fewer requests.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import event
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.figures import Figure
+from bench.focused import request_figures, run_script
 from coursekit import create_app, db
 from coursekit.accounts import operations
 from coursekit.accounts.models import Role, StateLicence
@@ -75,10 +81,16 @@ def measure(app, client, url: str, requests: int) -> tuple[float, float, int]:
     return statistics.median(timings), timings[int(len(timings) * 0.95)], len(queries)
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
+    """The command line: how many requests per page."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=500)
-    args = parser.parse_args()
+    return parser
+
+
+def benchmark(args: argparse.Namespace) -> list[Figure]:
+    """Measure every page and the password hash, print them, and return the figures."""
+    figures = []
     with tempfile.TemporaryDirectory() as folder:
         app = build_app(Path(folder))
         anonymous, signed_in = app.test_client(), signed_in_client(app)
@@ -94,13 +106,26 @@ def main() -> None:
             print(
                 f"{label:<28}{median * 1e3:>10.2f}{p95 * 1e3:>9.2f}{1 / median:>9.0f}{queries:>9}"
             )
+            figures += request_figures("pages", label, median * 1e3, p95 * 1e3, queries)
         hashes = []
         for _ in range(10):
             start = time.perf_counter()
             hash_password(PASSWORD)
             hashes.append(time.perf_counter() - start)
-        print(f"password hash (scrypt): median {statistics.median(hashes) * 1e3:.1f} ms")
+        hash_ms = statistics.median(hashes) * 1e3
+        print(f"password hash (scrypt): median {hash_ms:.1f} ms")
+        figures.append(Figure("pages", "password hash (scrypt): median", hash_ms, "ms"))
         app.extensions["coursekit"].db.engine.dispose()
+    return figures
+
+
+def run(options: argparse.Namespace) -> list[Figure]:
+    """The suite's part: every page with 200 requests (50 with ``--quick``)."""
+    return run_script(benchmark, parser(), ["--requests", "50" if options.quick else "200"])
+
+
+def main() -> None:
+    benchmark(parser().parse_args())
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ Flask's test client signed in as an administrator: the median time of the report
 and exports, with the SQL statements each sends, and the peak Python memory (tracemalloc)
 of streaming the learners CSV of 1,000 and of 10,000 learners. Runs on a temporary SQLite
 file, and on a throwaway PostgreSQL database when ``--postgresql`` or
-``COURSEKIT_TEST_DATABASE_URL`` gives a server URL.
+``COURSEKIT_TEST_DATABASE_URL`` gives a server URL. Also a part of ``python -m bench``
+(``run``), with fewer learners and modules.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from report_data import Generator, bulk_insert
-
+from bench.databases import POSTGRESQL_URL, database, postgresql_version
+from bench.figures import Figure
+from bench.focused import run_script
+from bench.report_data import Generator, bulk_insert
 from coursekit import create_app, db
 from coursekit.accounts import operations
 from coursekit.accounts.models import Role
@@ -47,6 +49,7 @@ from tests.package_factory import manifest, write_package
 PASSWORD = "benchmark passphrase 2026"
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")
+BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 # -- the app and its data -------------------------------------------------------------------
 
@@ -143,8 +146,11 @@ def drain(client: Any, url: str) -> tuple[int, int]:
     return size, lines - 1
 
 
-def timed(label: str, action: Callable[[], object], runs: int, statements: Statements) -> float:
-    """Print the median wall time of ``action`` over ``runs`` (after one warm-up run)."""
+def timed(
+    label: str, action: Callable[[], object], runs: int, statements: Statements
+) -> tuple[float, int]:
+    """Print the median wall time of ``action`` over ``runs`` (after one warm-up run) and
+    the statements one run sends; returns both."""
     action()
     times = []
     for _ in range(runs):
@@ -154,7 +160,7 @@ def timed(label: str, action: Callable[[], object], runs: int, statements: State
         times.append((time.perf_counter() - started) * 1000)
     median = statistics.median(times)
     print(f"| {label} | {median:.1f} | {min(times):.1f} | {max(times):.1f} | {statements.count} |")
-    return median
+    return median, statements.count
 
 
 def peak_memory(action: Callable[[], object]) -> tuple[int, object]:
@@ -169,19 +175,25 @@ def peak_memory(action: Callable[[], object]) -> tuple[int, object]:
     return peak, result
 
 
-def measure(app: Any, runs: int, learners: int) -> None:
+def measure(app: Any, runs: int, learners: int, backend: str) -> list[Figure]:
+    """Time every page and export, and the learners CSV's memory; prints them and returns
+    the figures, each measure named after ``backend``."""
     client = signed_in(app)
     statements = Statements(app)
     with app.app_context():
         enrolment = db.session.scalar(text("SELECT max(enrolment_id) FROM coursekit_attempt"))
     learners_csv = "/teach/modules/m0/report/1.0.0/learners.csv"
     middle = max(1, learners // PAGE_SIZE // 2)
+    first_page, later_page = "learners list, page 1", f"learners list, page {middle}"
     pages: list[tuple[str, Callable[[], object]]] = [
-        ("report, m0 (1 version, all learners)", lambda: client.get("/teach/modules/m0/report")),
-        ("report, m1 (2 versions: 1/10 and 9/10)", lambda: client.get("/teach/modules/m1/report")),
-        ("learners list, page 1", lambda: client.get("/teach/modules/m0/report/1.0.0/learners")),
         (
-            f"learners list, page {middle}",
+            f"report, m0 (1 version, all {learners:,} learners)",
+            lambda: client.get("/teach/modules/m0/report"),
+        ),
+        ("report, m1 (2 versions: 1/10 and 9/10)", lambda: client.get("/teach/modules/m1/report")),
+        (first_page, lambda: client.get("/teach/modules/m0/report/1.0.0/learners")),
+        (
+            later_page,
             lambda: client.get(f"/teach/modules/m0/report/1.0.0/learners?page={middle}"),
         ),
         (
@@ -192,18 +204,26 @@ def measure(app: Any, runs: int, learners: int) -> None:
             "events CSV, that learner",
             lambda: drain(client, f"/teach/enrolments/{enrolment}/events.csv"),
         ),
-        ("learners CSV, m0 (all learners)", lambda: drain(client, learners_csv)),
+        (f"learners CSV, m0 (all {learners:,} learners)", lambda: drain(client, learners_csv)),
     ]
     print("\n| request | median ms | min ms | max ms | statements |")
     print("|---|---:|---:|---:|---:|")
+    figures, medians = [], {}
     for label, action in pages:
         response = action()
         if not isinstance(response, tuple):
             assert response.status_code == 200, (label, response.status_code)
-        timed(label, action, runs, statements)
+        medians[label], count = timed(label, action, runs, statements)
+        # A later page of learners should cost what the first does.
+        first = ("page 1", medians[first_page]) if label == later_page else ()
+        figures += [
+            Figure("reports", f"{backend}, {label}: median", medians[label], "ms", *first),
+            Figure("reports", f"{backend}, {label}: SQL statements", count, "queries"),
+        ]
 
     print("\n| learners CSV streamed | rows | bytes | peak Python memory |")
     print("|---|---:|---:|---:|")
+    peaks: dict[int, float] = {}
     for label, url in (
         ("m1 1.0.0", "/teach/modules/m1/report/1.0.0/learners.csv"),
         ("m0 1.0.0", learners_csv),
@@ -211,39 +231,32 @@ def measure(app: Any, runs: int, learners: int) -> None:
         drain(client, url)  # compile the statement and fill caches before measuring
         peak, (size, rows) = peak_memory(lambda url=url: drain(client, url))
         print(f"| {label} | {rows:,} | {size:,} | {peak / 1024:.0f} KiB |")
+        peaks[rows] = peak / 1024
+    # Not compared with the smaller CSV: below the 500 rows fetched at a time, memory
+    # grows with the rows, so the comparison shows streaming only at 1,000 rows and more.
+    most = max(peaks)
+    memory = f"{backend}, learners CSV of {most:,} rows: peak Python memory"
+    return [*figures, Figure("reports", memory, peaks[most], "KiB")]
 
 
 # -- databases ------------------------------------------------------------------------------
 
 
-def on_sqlite(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        print("\n## SQLite\n")
-        app = build(f"sqlite:///{root / 'bench.sqlite3'}", root, args)
-        measure(app, args.runs, args.learners)
+def on(backend: str, args: argparse.Namespace) -> list[Figure]:
+    """Generate the records on a throwaway database of ``backend`` and measure."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        database(backend, Path(folder), args.postgresql or POSTGRESQL_URL) as url,
+    ):
+        print(f"\n## {BACKENDS[backend]}\n")
+        app = build(url, Path(folder), args)
+        figures = measure(app, args.runs, args.learners, BACKENDS[backend])
         app.extensions["coursekit"].db.engine.dispose()
+    return figures
 
 
-def on_postgresql(server_url: str, args: argparse.Namespace) -> None:
-    name = f"coursekit_bench_{os.getpid()}"
-    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            print("\n## PostgreSQL\n")
-            app = build(url, Path(folder), args)
-            measure(app, args.runs, args.learners)
-            app.extensions["coursekit"].db.engine.dispose()
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
-
-
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
+    """The command line: sizes, runs and databases."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--learners", type=int, default=10_000, help="learners (each in every module)"
@@ -259,15 +272,38 @@ def main() -> None:
         help="a PostgreSQL server URL (default: COURSEKIT_TEST_DATABASE_URL)",
     )
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
-    args = parser.parse_args()
-    if args.modules < 2:
-        parser.error("--modules must be at least 2 (m1 has two versions)")
+    return parser
+
+
+def benchmark(args: argparse.Namespace) -> list[Figure]:
+    """Measure on SQLite and on PostgreSQL (unless left out), print the figures and
+    return them."""
     started = time.perf_counter()
+    figures = []
     if not args.no_sqlite:
-        on_sqlite(args)
+        figures += on("sqlite", args)
     if args.postgresql:
-        on_postgresql(args.postgresql, args)
+        figures += on("postgresql", args)
     print(f"\n(total run {time.perf_counter() - started:.0f} s)")
+    return figures
+
+
+def run(options: argparse.Namespace) -> list[Figure]:
+    """The suite's part: 2,000 learners in 2 modules (500 with ``--quick``), 5 runs per
+    request, on SQLite and, when its server answers, PostgreSQL."""
+    learners = "500" if options.quick else "2000"
+    arguments = ["--learners", learners, "--modules", "2", "--runs", "5"]
+    if postgresql_version() is not None:
+        arguments += ["--postgresql", POSTGRESQL_URL]
+    return run_script(benchmark, parser(), arguments)
+
+
+def main() -> None:
+    command = parser()
+    args = command.parse_args()
+    if args.modules < 2:
+        command.error("--modules must be at least 2 (m1 has two versions)")
+    benchmark(args)
 
 
 if __name__ == "__main__":

@@ -28,17 +28,18 @@ SECRET_KEY = "benchmark-secret-key-not-for-production"
 
 
 @contextmanager
-def database(backend: str, folder: Path) -> Iterator[str]:
-    """An empty database on ``backend`` ("sqlite" or "postgresql"), dropped afterwards."""
+def database(backend: str, folder: Path, server_url: str = POSTGRESQL_URL) -> Iterator[str]:
+    """An empty database on ``backend`` ("sqlite" or "postgresql"), dropped afterwards;
+    a PostgreSQL one is created on the server at ``server_url``."""
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'coursekit.sqlite3'}"
         return
     name = f"coursekit_bench_{os.getpid()}_{secrets.token_hex(4)}"
-    server = create_engine(POSTGRESQL_URL, isolation_level="AUTOCOMMIT")
+    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(POSTGRESQL_URL).set(database=name).render_as_string(hide_password=False)
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with server.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
