@@ -198,7 +198,9 @@ class Generator:
                 at,
             )
             if reviewed:
-                self.add("coursekit_completion", self.next_id("completion"), user_id, version_id, at)
+                self.add(
+                    "coursekit_completion", self.next_id("completion"), user_id, version_id, at
+                )
 
 
 def _sqlite_value(value: Any) -> Any:

@@ -144,9 +144,7 @@ class DataSet:
         users = {row[0]: row for row in generator.rows["coursekit_user"]}
         enrolled = {(row[1], row[2]): row[3] for row in generator.rows["coursekit_enrolment"]}
         sha256 = hashlib.sha256(PDF).hexdigest()
-        for completion_id, user_id, version_id, completed in generator.rows[
-            "coursekit_completion"
-        ]:
+        for completion_id, user_id, version_id, completed in generator.rows["coursekit_completion"]:
             self.serial += 1
             certificate_id = self.serial  # one certificate per serial, from 1, as ids are
             code = "".join(self.random.choices(ALPHABET, k=CODE_LENGTH))
