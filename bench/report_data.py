@@ -20,31 +20,59 @@ COLUMNS = {
         "id email password_hash first_name last_name nccaom_id status session_token "
         "created_at password_changed_at"
     ),
+    "coursekit_user_role": "user_id role granted_at",
+    "coursekit_state_licence": "user_id state number added_at",
     "coursekit_enrolment": (
         "id user_id module_version_id enrolled_at attestation_version attestation_text attested_at"
     ),
     "coursekit_lesson_event": "enrolment_id lesson kind at seconds",
     "coursekit_attempt": "id enrolment_id quiz number questions started_at closed_at close_reason",
+    "coursekit_attempt_answer": "attempt_id position response saved_at",
     "coursekit_attempt_grade": (
         "attempt_id revision graded_at key_version_id reason earned possible percent passed results"
     ),
     "coursekit_worksheet_submission": "id enrolment_id answers submitted_at",
     "coursekit_worksheet_review": "submission_id reviewer_id comment reviewed_at",
     "coursekit_evaluation_response": "enrolment_id form items answers submitted_at",
-    "coursekit_completion": "user_id module_version_id completed_at",
+    "coursekit_completion": "id user_id module_version_id completed_at",
+    "coursekit_certificate": (
+        "id number year serial code user_id module_version_id completion_id status fields "
+        "issued_at revoked_at revoked_reason"
+    ),
+    "coursekit_certificate_file": "certificate_id content sha256 size page_size rendered_at",
 }
+"""The columns each table's rows give, in the order tables are written (bench_reports.py
+leaves the roles, licences, answers and certificates empty; bench/scale_data.py fills
+them)."""
 
 
 class Generator:
     """Every table's rows for ``learners`` learners in each version's module, built in
     memory one table at a time; ids are given here, so rows refer to each other without
-    reading anything back."""
+    reading anything back.
 
-    def __init__(self, learners: int, versions: dict[str, list[int]], heartbeats: int) -> None:
+    The keywords shape other data sets: ``share`` is the chance that a learner enrols in
+    each module (1: every module), ``lessons`` the lesson slugs of each version id
+    (default ``LESSONS``), ``password_hash`` every account's hash, and ``ids`` the last
+    ids already taken, when adding to a database that has rows."""
+
+    def __init__(
+        self,
+        learners: int,
+        versions: dict[str, list[int]],
+        heartbeats: int,
+        *,
+        share: float = 1.0,
+        lessons: dict[int, tuple[str, ...]] | None = None,
+        password_hash: str = "!",
+        ids: dict[str, int] | None = None,
+    ) -> None:
         self.learners, self.versions, self.heartbeats = learners, versions, heartbeats
-        self.random = random.Random(2026)
+        self.share, self.lessons, self.password_hash = share, lessons or {}, password_hash
+        self.random = random.Random(2026 + sum((ids or {}).values()))
         self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in COLUMNS}
-        self.ids = dict.fromkeys(("enrolment", "attempt", "submission"), 0)
+        self.ids = {key: 0 for key in ("enrolment", "attempt", "submission", "completion")}
+        self.ids.update(ids or {})
 
     def add(self, table: str, *row: Any) -> None:
         self.rows[table].append(row)
@@ -61,11 +89,11 @@ class Generator:
             self.add(
                 "coursekit_user",
                 user_id,
-                f"learner{number}@example.org",
-                "!",
-                f"First{number}",
-                f"Last{number:05d}",
-                str(100000 + number),
+                f"learner{user_id}@example.org",
+                self.password_hash,
+                f"First{user_id}",
+                f"Last{user_id:06d}",
+                str(100000 + user_id % 900000),
                 "active",
                 secrets.token_hex(8),
                 created,
@@ -82,6 +110,8 @@ class Generator:
         for version_ids in self.versions.values():
             split = len(users) // 10 if len(version_ids) > 1 else len(users)
             for index, user_id in enumerate(users):
+                if self.share < 1 and self.random.random() >= self.share:
+                    continue
                 version_id = version_ids[0] if index < split else version_ids[-1]
                 self.learner(user_id, version_id, reviewer)
         self.rows["coursekit_lesson_event"].sort(key=lambda row: row[3])
@@ -107,9 +137,10 @@ class Generator:
             return
         at = start + timedelta(minutes=1)
         done = rnd.random() < 0.7
-        for lesson in LESSONS:
+        lessons = self.lessons.get(version_id, LESSONS)
+        for lesson in lessons:
             self.add("coursekit_lesson_event", enrolment, lesson, "opened", at, 0)
-            for _ in range(self.heartbeats // len(LESSONS)):
+            for _ in range(self.heartbeats // len(lessons)):
                 at += timedelta(seconds=30)
                 self.add(
                     "coursekit_lesson_event", enrolment, lesson, "active", at, rnd.randint(25, 45)
@@ -167,7 +198,9 @@ class Generator:
                 at,
             )
             if reviewed:
-                self.add("coursekit_completion", user_id, version_id, at)
+                self.add(
+                    "coursekit_completion", self.next_id("completion"), user_id, version_id, at
+                )
 
 
 def _sqlite_value(value: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursekit.db import Base, utcnow
@@ -20,7 +20,12 @@ class Enrolment(Base):
     """
 
     __tablename__ = "coursekit_enrolment"
-    __table_args__ = (UniqueConstraint("user_id", "module_version_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_version_id"),
+        # A version's enrolments (reports, learners lists) are found by version; the
+        # learner makes the list's join to names index-only (migration 0011).
+        Index(None, "module_version_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("coursekit_user.id"), index=True)
