@@ -18,6 +18,7 @@ from coursekit import db
 from coursekit.accounts.models import Role, StateLicence, User, UserRole
 from coursekit.audit.operations import record
 from coursekit.certificates.operations import revoke_certificate
+from tests.assessment_records import enrolment_id
 from tests.certificate_records import completed, issue
 from tests.report_records import attempt, enrol, evaluation, lesson_events, worksheet
 from tests.sample_records import CALF, INSTRUCTOR, LEARNER, SHIN, Samples, staged_upload
@@ -47,12 +48,13 @@ def add_crowd(app, samples: Samples, folder: Path) -> None:
             certificate = issue(app, completed(app, email, module_id))
             if n % 3 == 0:
                 modify(app, certificate.id, revoke_certificate, reason="Issued in error.")
-        evaluation(app, enrolment, 200)
         with app.app_context():
             user = db.session.scalar(select(User).where(User.email == email))
             user.roles.append(UserRole(role=Role.LEARNER))
             db.session.add(StateLicence(user_id=user.id, state="CA", number=f"AC{n:05}"))
             db.session.commit()
+            user_id = user.id
+        evaluation(app, enrolment_id(app, user_id, SHIN), 200)
     _sample_learner_grows(app, samples)
     staged_upload(app, folder, CALF)
     # Older than the sample records' entries, so the log's first page still shows every
