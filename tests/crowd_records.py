@@ -4,7 +4,8 @@ against a second time, so a page whose query count grows with the data fails.
 Written straight to the database (no pages, no password hashing) except the
 certificates, which go through the real operations, so each page has more of what it
 lists: learners, enrolments, lesson events, worksheets, attempts, evaluations,
-completions, certificates (some revoked), licences, staged uploads and audit entries.
+completions (some waiting for their certificate), certificates (some revoked),
+licences, staged uploads and audit entries.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from coursekit.audit.operations import record
 from coursekit.certificates.operations import revoke_certificate
 from tests.assessment_records import enrolment_id
 from tests.certificate_records import completed, issue
-from tests.report_records import attempt, enrol, evaluation, lesson_events, worksheet
+from tests.report_records import (
+    attempt,
+    completion,
+    enrol,
+    evaluation,
+    lesson_events,
+    worksheet,
+)
 from tests.sample_records import CALF, INSTRUCTOR, LEARNER, SHIN, Samples, staged_upload
 from tests.test_seminars import FOUNDATIONS, SEMINARS, package
 from tests.verification_records import modify
@@ -44,6 +52,8 @@ def add_crowd(app, samples: Samples, folder: Path) -> None:
         worksheet(app, enrolment, 40, reviewed_by=reviewer if n % 2 else None, comment="Good.")
         attempt(app, enrolment, 1, 120, (60.0,))
         attempt(app, enrolment, 2, 180, (80.0, 85.0))
+        if n % 2 == 0:  # completed, its certificate waiting in the approval queue
+            completion(app, enrolment, 190)
         for module_id in (CALF, SHIN):
             certificate = issue(app, completed(app, email, module_id))
             if n % 3 == 0:

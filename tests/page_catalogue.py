@@ -75,6 +75,12 @@ ONE_READ_PER_PDF = (
     "streams without holding every PDF in memory"
 )
 
+QUEUE_ROLES = (
+    "the sample records leave the queue empty; with certificates waiting it loads their "
+    "learners, whose roles SQLAlchemy reads in one more query (User.roles loads by "
+    "selectin: once for the page, not per row)"
+)
+
 
 class Visit(NamedTuple):
     """One look at a page: who, its query budget, with what arguments, and the status it
@@ -178,7 +184,9 @@ PAGES: dict[str, dict[str, Visit]] = {
     "coursekit.provider.settings": {"": Visit(ADMIN, 6)},
     "coursekit.attestation.settings": {"": Visit(ADMIN, 6)},
     "coursekit.certificate_admin.index": {"": Visit(ADMIN, 5)},
-    "coursekit.certificate_admin.queue": {"": Visit(ADMIN, 5)},
+    "coursekit.certificate_admin.queue": {
+        "": Visit(ADMIN, Queries(5, with_crowd=1, why=QUEUE_ROLES))
+    },
     "coursekit.certificate_admin.detail": {
         "valid": Visit(ADMIN, 6, lambda s: {"number": s.valid_number}),
         "revoked": Visit(ADMIN, 7, lambda s: {"number": s.revoked_number}),
