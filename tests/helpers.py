@@ -11,6 +11,9 @@ from werkzeug.test import TestResponse
 from coursekit import db
 from coursekit.accounts import operations
 from coursekit.accounts.models import Role, User
+from coursekit.accounts.queries import user_by_email
+from coursekit.assessment.worksheets.operations import assign_module
+from coursekit.db import utcnow
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -70,6 +73,13 @@ def make_user(
         )
         db.session.commit()
         return user.id
+
+
+def assign(app: Flask, email: str, module_id: str) -> None:
+    """Make an instructor responsible for a module (the CLI's operation)."""
+    with app.app_context():
+        assign_module(user_by_email(email), module_id, actor=None, now=utcnow())
+        db.session.commit()
 
 
 def load_user(app: Flask, user_id: int) -> User:

@@ -46,8 +46,3 @@ def test_page_queries_do_not_grow_with_modules_or_learners(make_app, tmp_path, p
     many = queries_for(big_app, big, page)
     assert len(many) == len(few), (few, many)
     assert len(many) <= BUDGET[page], many
-
-
-def test_anonymous_catalogue_needs_one_query(make_app, tmp_path):
-    app, _client = build(make_app, tmp_path, modules=3, learners=0)
-    assert len(queries_for(app, app.test_client(), "/modules")) == 1

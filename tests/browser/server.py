@@ -28,14 +28,12 @@ from coursekit.accounts.models import Role, User
 from coursekit.accounts.queries import user_by_email
 from coursekit.assessment.attempts.models import Attempt
 from coursekit.assessment.quizzes import resolve
-from coursekit.assessment.worksheets.operations import assign_module
 from coursekit.catalog.models import Enrolment
-from coursekit.db import utcnow
 from coursekit.packages.models import ModuleVersion
 from coursekit.packages.queries import package_for
 from coursekit.packages.values import ModulePackage
 from tests.certificate_records import PROVIDER
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import PASSWORD, assign, make_user
 from tests.test_seminars import package, questions_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,9 +90,7 @@ class LiveServer:
 
     def assign(self, email: str, module_id: str) -> None:
         """Make an instructor responsible for a module (the CLI's operation)."""
-        with self.app.app_context():
-            assign_module(user_by_email(email), module_id, actor=None, now=utcnow())
-            db.session.commit()
+        assign(self.app, email, module_id)
 
     def package(self, module_id: str) -> ModulePackage:
         """The bundled module as the server loaded it (titles, lessons, worksheet)."""

@@ -21,17 +21,8 @@ from playwright.sync_api import expect
 from tests.browser import learner_steps as steps
 from tests.browser.driver import Driver
 from tests.browser.look import check
-from tests.browser.page_catalogue import ANONYMOUS, EMAILS, LEARNER, PAGES, unlisted
-from tests.browser.sample_records import CALF, Samples, seed
-
-
-def get_endpoints(app: Flask) -> set[str]:
-    return {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
-
-
-def test_every_get_endpoint_is_listed(app):
-    problem = unlisted(get_endpoints(app))
-    assert not problem, problem
+from tests.page_catalogue import ANONYMOUS, EMAILS, LEARNER, PAGES, get_endpoints, unlisted
+from tests.sample_records import CALF, Samples, seed
 
 
 def signed_in(server: Any, new_context: Callable[..., Any]) -> dict[str, Any]:
@@ -120,7 +111,7 @@ def test_every_page_is_accessible_and_fits_a_phone(live_server, new_context, art
     server = live_server()
     problem = unlisted(get_endpoints(server.app))
     assert not problem, problem
-    samples = seed(server, tmp_path)
+    samples = seed(server.app, tmp_path)
     pages = signed_in(server, new_context)
     failures = visit_every_page(server.app, pages, samples, artifacts)
     failures += visit_error_states(pages, artifacts)

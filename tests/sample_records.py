@@ -9,8 +9,12 @@ Mei Lindqvist, in the bundled modules:
 - calf-heel-pain: completed with a valid certificate, not yet evaluated;
 - shin-lateral-leg: completed and evaluated, its certificate revoked.
 
-Forms a person fills (worksheet, review, attempts, evaluation) go through ``server.app``'s
-test client, so the records are what the pages store; the rest is written directly.
+The administrator has kept one NCCAOM roster export of calf-heel-pain.
+
+Forms a person fills (worksheet, review, attempts, evaluation) go through the app's test
+client, so the records are what the pages store; the rest is written directly. The app
+serves the bundled ``modules/`` with a provider configured (``certificate_settings``): the
+browser tests' live server, or an in-process app (the page budgets).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import select
 
 from coursekit import db
@@ -27,14 +32,16 @@ from coursekit.assessment.attempts.models import Attempt
 from coursekit.assessment.worksheets.models import WorksheetSubmission
 from coursekit.authoring.operations import stage_upload
 from coursekit.certificates.operations import revoke_certificate
+from coursekit.certificates.roster_exports import export_roster
+from coursekit.certificates.rosters import RosterRequest, build_roster
 from coursekit.db import utcnow
 from coursekit.packages.archive import pack
 from coursekit.packages.discovery import package_candidate
 from coursekit.packages.loader import load_package
+from coursekit.packages.models import ModuleVersion
 from tests.attempt_pages import start
-from tests.browser.server import LiveServer
 from tests.certificate_records import completed, issue
-from tests.helpers import login, make_user
+from tests.helpers import assign, login, make_user
 from tests.package_factory import write_package
 from tests.report_records import enrol, lesson_events
 from tests.test_seminar_journey import evaluate, review_worksheet, submit_worksheet, take_post_test
@@ -66,17 +73,19 @@ class Samples:
     lesson: str
     staged_lesson: str
     reset_token: str
+    media_hash: str
+    media_name: str
+    roster_export: int
 
 
-def seed(server: LiveServer, folder: Path) -> Samples:
-    """Write the records above through ``server.app``; ``folder`` holds the staged
-    package's files."""
-    app = server.app
+def seed(app: Flask, folder: Path) -> Samples:
+    """Write the records above through ``app``; ``folder`` holds the staged package's
+    files."""
     make_user(app, ADMIN, Role.ADMIN, first_name="Ada", last_name="Admin")
     learner_id = make_user(app, LEARNER, first_name="Mei", last_name="Lindqvist")
     make_user(app, INSTRUCTOR, Role.INSTRUCTOR, first_name="Ngozi", last_name="Okafor")
     for module_id in (FOUNDATIONS, CALF, SHIN):
-        server.assign(INSTRUCTOR, module_id)
+        assign(app, INSTRUCTOR, module_id)
     learner, teacher = app.test_client(), app.test_client()
     login(learner, LEARNER)
     login(teacher, INSTRUCTOR)
@@ -94,7 +103,7 @@ def seed(server: LiveServer, folder: Path) -> Samples:
     evaluate(app, learner, SHIN)
     # As admin@example.org, the administrator made above.
     modify(app, revoked.id, revoke_certificate, reason="Issued in error: seat time unmet.")
-    staged_lesson, upload_id = staged_upload(server, folder)
+    staged_lesson, upload_id = staged_upload(app, folder)
     with app.app_context():
         token = make_reset_token(db.session.get_one(User, learner_id))
         submission_id = db.session.scalar(
@@ -103,6 +112,13 @@ def seed(server: LiveServer, folder: Path) -> Samples:
         closed = db.session.scalar(
             select(Attempt.id).where(Attempt.enrolment_id == enrolment_id, Attempt.number == 1)
         )
+        media_hash = db.session.scalar(
+            select(ModuleVersion.content_hash).where(ModuleVersion.module_id == FOUNDATIONS)
+        )
+        roster = build_roster(RosterRequest("NCCAOM", CALF))
+        admin = db.session.scalar(select(User).where(User.email == ADMIN))
+        roster_export = export_roster(roster, actor=admin, now=utcnow(), via="admin").id
+        db.session.commit()
     return Samples(
         learner_id=learner_id,
         enrolment_id=enrolment_id,
@@ -117,17 +133,20 @@ def seed(server: LiveServer, folder: Path) -> Samples:
         lesson=lesson,
         staged_lesson=staged_lesson,
         reset_token=token,
+        media_hash=media_hash,
+        media_name=next(name for name in package(FOUNDATIONS).files if name.startswith("media/")),
+        roster_export=roster_export,
     )
 
 
-def staged_upload(server: LiveServer, folder: Path) -> tuple[str, int]:
-    """The instructor stages foundations 1.1.0, a small package as the test factory
-    writes it (the published 1.0.0 already shows the preview pages with its large
-    question banks); its first lesson's slug and the upload's id."""
-    candidate = package_candidate(write_package(folder, FOUNDATIONS, version=STAGED_VERSION))
+def staged_upload(app: Flask, folder: Path, module_id: str = FOUNDATIONS) -> tuple[str, int]:
+    """The instructor stages version 1.1.0 of ``module_id``, a small package as the test
+    factory writes it (the published 1.0.0 already shows the preview pages with its
+    large question banks); its first lesson's slug and the upload's id."""
+    candidate = package_candidate(write_package(folder, module_id, version=STAGED_VERSION))
     staged = load_package(candidate.files, candidate.shared).package
-    with server.app.app_context():
+    with app.app_context():
         actor = db.session.scalar(select(User).where(User.email == INSTRUCTOR))
-        upload = stage_upload(pack(staged), f"{FOUNDATIONS}.zip", actor=actor, now=utcnow())
+        upload = stage_upload(pack(staged), f"{module_id}.zip", actor=actor, now=utcnow())
         db.session.commit()
         return staged.lessons[0].slug, upload.id
