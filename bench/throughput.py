@@ -40,8 +40,8 @@ SETTINGS = {"COURSEKIT_PROVIDER": PROVIDER, "COURSEKIT_VERIFY_LIMIT": "10000000 
 
 def _takers(seconds: float) -> int:
     """Open attempts to prepare: every submission needs its own, and a submission costs
-    about as much as a page: enough for 400 a second (the run says when it runs out)."""
-    return int(seconds * 400) + 100
+    about as much as a page: enough for 300 a second (the run says when it runs out)."""
+    return int(seconds * 300) + 100
 
 
 def _load(url: str, target: Target, seconds: float) -> WrkResult:

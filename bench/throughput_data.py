@@ -35,8 +35,9 @@ PASSWORD = "benchmark passphrase 2026"
 # Werkzeug's scrypt at a sixteenth of its default work factor: every learner signs in
 # over HTTP before the runs, and sign-in cost is not what this part measures.
 SHARED_HASH = generate_password_hash(PASSWORD, method="scrypt:2048:8:1")
-CHOICE_TYPES = frozenset({"single", "multiple"})
-"""Question types whose form field ``answer=0`` (the first option shown) is an answer."""
+ANSWERS = {"single": "0", "multiple": "0", "true_false": "true"}
+"""A form value of ``answer`` that answers a question of each of these types (``0``: the
+first option shown)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class OpenAttempt:
     email: str
     attempt_id: int
     number: int
-    """1-based position of a choice question (answered with its first option)."""
+    """1-based position of a question the autosave answers, with ``answer``."""
+    answer: str
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,14 @@ def _reviewed_worksheet(enrolment: Enrolment, reviewer: User) -> None:
     db.session.add(WorksheetReview(submission_id=submission.id, reviewer_id=reviewer.id))
 
 
-def _choice_question(attempt: Attempt) -> int:
+def _answerable(email: str, attempt: Attempt) -> OpenAttempt | None:
+    """The attempt with its first question of a type in ``ANSWERS``; None if it drew none."""
     package = package_for(attempt.enrolment.module_version)
     for index, frozen in enumerate(attempt.questions):
-        if resolve(package, frozen)["type"] in CHOICE_TYPES:
-            return index + 1
-    raise RuntimeError(f"attempt {attempt.id} drew no single or multiple choice question")
+        kind = resolve(package, frozen)["type"]
+        if kind in ANSWERS:
+            return OpenAttempt(email, attempt.id, index + 1, ANSWERS[kind])
+    return None
 
 
 def _certificate(learner: User) -> tuple[str, str]:
@@ -143,7 +147,8 @@ def _certificate(learner: User) -> tuple[str, str]:
 
 def write_records(app: Flask, readers: int, takers: int) -> Records:
     """``readers`` enrolled learners (lesson, dashboard, catalogue), ``takers`` enrolled
-    learners with a reviewed worksheet and an open post-test attempt each, and one
+    learners with a reviewed worksheet and an open post-test attempt each (listed when
+    it drew a question the autosave can answer: nearly every draw), and one
     learner with an issued certificate; committed."""
     with app.app_context():
         reviewer = _learner("reviewer@bench.example", 0)
@@ -161,7 +166,8 @@ def write_records(app: Flask, readers: int, takers: int) -> Records:
             _reviewed_worksheet(enrolment, reviewer)
             attempt = start_post_test(enrolment)
             db.session.flush()
-            attempts.append(OpenAttempt(email, attempt.id, _choice_question(attempt)))
+            if answerable := _answerable(email, attempt):
+                attempts.append(answerable)
         code, number = _certificate(_learner("certified@bench.example", readers + takers))
         db.session.commit()
         package = package_for(current_versions()[MODULE])

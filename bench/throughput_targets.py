@@ -60,7 +60,7 @@ def coursekit_targets(records: Records, sessions: dict[str, Session]) -> list[Ta
                 f"/attempts/{attempt.attempt_id}/{attempt.number}",
                 {**headers, "Accept": "application/json", "X-CSRFToken": session.csrf_token},
                 "POST",
-                form_body({"csrf_token": session.csrf_token, "answer": "0"}),
+                form_body({"csrf_token": session.csrf_token, "answer": attempt.answer}),
             )
         )
         submits.append(
