@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import Flask
 
 from bench.databases import prepare
-from bench.throughput_data import PASSWORD, Records, write_records
+from bench.throughput_data import PASSWORD, SETTINGS, Records, write_records
 
 PAGES = {
     "lesson": lambda records: records.lesson_path,
@@ -58,8 +58,6 @@ def profile_page(app: Flask, email: str, path: str, requests: int, top: int) -> 
 
 def instance(folder: Path) -> tuple[Flask, Records]:
     """The throughput part's instance, small: one reader, one taker, one certificate."""
-    from bench.throughput import SETTINGS
-
     app = prepare(f"sqlite:///{folder / 'coursekit.sqlite3'}", folder, **SETTINGS)
     return app, write_records(app, readers=1, takers=1)
 

@@ -23,10 +23,9 @@ from bench.databases import database, prepare, server_env
 from bench.figures import Figure
 from bench.profile_pages import profile_page
 from bench.servers import Gunicorn, WrkResult, wrk
-from bench.throughput_data import PASSWORD, Records, submitted_count, write_records
+from bench.throughput_data import PASSWORD, SETTINGS, Records, submitted_count, write_records
 from bench.throughput_http import Planned, PrecheckFailed, fetch, rotation_lua, sign_in_all
 from bench.throughput_targets import Target, coursekit_targets, precheck
-from tests.certificate_records import PROVIDER
 
 PART = "throughput"
 READERS = 64
@@ -35,7 +34,6 @@ class would leave, not thousands on one enrolment."""
 CONNECTIONS, THREADS = 16, 2
 TARGET_SHARE = 0.80
 """The lesson page should serve at least this share of the ceiling's requests/s."""
-SETTINGS = {"COURSEKIT_PROVIDER": PROVIDER, "COURSEKIT_VERIFY_LIMIT": "10000000 per minute"}
 
 
 def _takers(seconds: float) -> int:

@@ -28,9 +28,13 @@ from coursekit.certificates.operations import issue_certificate
 from coursekit.db import utcnow
 from coursekit.packages.queries import current_versions, package_for
 from coursekit.progress.models import Completion
+from tests.certificate_records import PROVIDER
 
 MODULE = "trigger-point-foundations"
 """The bundled module without prerequisites: anyone may enrol in it."""
+SETTINGS = {"COURSEKIT_PROVIDER": PROVIDER, "COURSEKIT_VERIFY_LIMIT": "10000000 per minute"}
+"""The instance's settings beside ``bench.databases``': a provider that issues certificates,
+and no limit on verification lookups (every request comes from 127.0.0.1)."""
 PASSWORD = "benchmark passphrase 2026"
 # Werkzeug's scrypt at a sixteenth of its default work factor: every learner signs in
 # over HTTP before the runs, and sign-in cost is not what this part measures.
