@@ -2,7 +2,10 @@
 
 ``Gunicorn`` runs ``wsgi:app`` (or another app) with sync workers in its own process, as a
 provider would; ``wrk`` drives one URL and reports throughput and latency percentiles
-(50/95/99, from wrk's own histogram through a Lua ``done`` hook).
+(50/95/99, from wrk's own histogram through a Lua ``done`` hook). Each wrk thread's Lua
+state gets ``thread_index`` (0, 1, ...) before its ``init``, so a ``request`` hook can
+take its own share of a list; with ``expect_status`` a ``response`` hook counts the
+responses with any other status (redirects included, which wrk does not count as errors).
 """
 
 from __future__ import annotations
@@ -24,14 +27,29 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 REPORT_LUA = """
+local threads = {}
+setup = function(thread)
+  thread:set("thread_index", #threads)
+  table.insert(threads, thread)
+end
 done = function(summary, latency, requests)
   local errors = summary.errors
+  local unexpected = 0
+  for _, thread in ipairs(threads) do
+    unexpected = unexpected + (thread:get("unexpected") or 0)
+  end
   io.write(string.format(
     'WRK-REPORT {"requests": %d, "duration_us": %d, "status_errors": %d, '
-    .. '"socket_errors": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d}\\n',
+    .. '"socket_errors": %d, "unexpected": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d}\\n',
     summary.requests, summary.duration, errors.status,
-    errors.connect + errors.read + errors.write + errors.timeout,
+    errors.connect + errors.read + errors.write + errors.timeout, unexpected,
     latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+EXPECT_LUA = """
+unexpected = 0
+response = function(status, headers, body)
+  if status ~= %d then unexpected = unexpected + 1 end
 end
 """
 
@@ -141,6 +159,8 @@ class WrkResult:
     seconds: float
     status_errors: int
     socket_errors: int
+    unexpected: int
+    """Responses whose status was not ``expect_status`` (0 when none was given)."""
     p50_ms: float
     p95_ms: float
     p99_ms: float
@@ -160,9 +180,11 @@ def wrk(
     headers: dict[str, str] | None = None,
     body: str | None = None,
     script: str = "",
+    expect_status: int | None = None,
 ) -> WrkResult:
     """Load ``url`` with wrk for ``seconds``; ``script`` is extra Lua (a ``request`` hook,
-    say) run before the report hook. Status errors are responses of 400 and above."""
+    say) run before the report hook. Status errors are responses of 400 and above;
+    ``expect_status`` also counts every other status as ``unexpected``."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     lua = [f"wrk.method = {json.dumps(method)}"]
@@ -170,6 +192,8 @@ def wrk(
         lua.append(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}")
     if body is not None:
         lua.append(f"wrk.body = {json.dumps(body)}")
+    if expect_status is not None:
+        lua.append(EXPECT_LUA % expect_status)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
         file.write("\n".join([*lua, script, REPORT_LUA]))
     try:
@@ -186,6 +210,7 @@ def wrk(
         seconds=data["duration_us"] / 1e6,
         status_errors=data["status_errors"],
         socket_errors=data["socket_errors"],
+        unexpected=data["unexpected"],
         p50_ms=data["p50_us"] / 1000,
         p95_ms=data["p95_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
