@@ -118,9 +118,9 @@ def submit(app: Flask, learner: Learner) -> Post:
 
 
 WRITES: dict[str, Write] = {
-    "coursekit.catalog.enrol": Write(6, 302, enrol),
-    "coursekit.lessons.heartbeat": Write(Queries(4, on_postgresql=1, why=ROW_LOCK), 200, heartbeat),
-    "coursekit.attempts.start": Write(8, 303, start),
-    "coursekit.attempts.save": Write(5, 200, autosave),
-    "coursekit.attempts.submit": Write(12, 200, submit),
+    "coursekit.catalog.enrol": Write(5, 302, enrol),
+    "coursekit.lessons.heartbeat": Write(Queries(3, on_postgresql=1, why=ROW_LOCK), 200, heartbeat),
+    "coursekit.attempts.start": Write(7, 303, start),
+    "coursekit.attempts.save": Write(4, 200, autosave),
+    "coursekit.attempts.submit": Write(11, 200, submit),
 }

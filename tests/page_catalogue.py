@@ -99,7 +99,7 @@ class Visit(NamedTuple):
 # endpoint -> {variant: visit}; the variant ("" for the only or main one) names the
 # screenshots with the endpoint.
 PAGES: dict[str, dict[str, Visit]] = {
-    "coursekit.pages.home": {"": Visit(ANONYMOUS, 0), "signed-in": Visit(LEARNER, 2)},
+    "coursekit.pages.home": {"": Visit(ANONYMOUS, 0), "signed-in": Visit(LEARNER, 1)},
     "coursekit.auth.login": {"": Visit(ANONYMOUS, 0)},
     "coursekit.auth.register": {"": Visit(ANONYMOUS, 0)},
     "coursekit.auth.forgot_password": {"": Visit(ANONYMOUS, 0)},
@@ -107,116 +107,116 @@ PAGES: dict[str, dict[str, Visit]] = {
         "": Visit(ANONYMOUS, 2, lambda s: {"token": s.reset_token}),
         "bad-token": Visit(ANONYMOUS, 0, lambda _: {"token": "not-a-token"}, 400),
     },
-    "coursekit.auth.change_password": {"": Visit(LEARNER, 2)},
-    "coursekit.account.profile": {"": Visit(LEARNER, 3)},
+    "coursekit.auth.change_password": {"": Visit(LEARNER, 1)},
+    "coursekit.account.profile": {"": Visit(LEARNER, 2)},
     "coursekit.catalog.catalogue": {"": Visit(ANONYMOUS, 1)},
     "coursekit.catalog.module": {
         "": Visit(ANONYMOUS, 1, module(CALF)),
-        "enrolled": Visit(LEARNER, 16, module(FOUNDATIONS)),
+        "enrolled": Visit(LEARNER, 15, module(FOUNDATIONS)),
     },
     "coursekit.lessons.lesson": {
         "": Visit(
             LEARNER,
-            Queries(6, on_postgresql=1, why=ROW_LOCK),
+            Queries(5, on_postgresql=1, why=ROW_LOCK),
             lambda s: {**PUBLISHED, "slug": s.lesson},
         )
     },
-    "coursekit.progress.dashboard": {"": Visit(LEARNER, 9)},
-    "coursekit.transcript.page": {"": Visit(LEARNER, 4)},
-    "coursekit.worksheets.worksheet": {"": Visit(LEARNER, 7, module(FOUNDATIONS))},
-    "coursekit.attempts.overview": {"": Visit(LEARNER, 7, module(FOUNDATIONS))},
+    "coursekit.progress.dashboard": {"": Visit(LEARNER, 8)},
+    "coursekit.transcript.page": {"": Visit(LEARNER, 3)},
+    "coursekit.worksheets.worksheet": {"": Visit(LEARNER, 6, module(FOUNDATIONS))},
+    "coursekit.attempts.overview": {"": Visit(LEARNER, 6, module(FOUNDATIONS))},
     "coursekit.attempts.question": {
-        "": Visit(LEARNER, 4, lambda s: {"attempt_id": s.open_attempt, "number": 1})
+        "": Visit(LEARNER, 3, lambda s: {"attempt_id": s.open_attempt, "number": 1})
     },
     "coursekit.attempts.summary": {
-        "open": Visit(LEARNER, 4, lambda s: {"attempt_id": s.open_attempt}),
-        "closed": Visit(LEARNER, 8, lambda s: {"attempt_id": s.closed_attempt}),
+        "open": Visit(LEARNER, 3, lambda s: {"attempt_id": s.open_attempt}),
+        "closed": Visit(LEARNER, 7, lambda s: {"attempt_id": s.closed_attempt}),
     },
     "coursekit.evaluations.evaluate": {
-        "": Visit(LEARNER, 6, module(CALF)),
-        "submitted": Visit(LEARNER, 4, module(SHIN)),
+        "": Visit(LEARNER, 5, module(CALF)),
+        "submitted": Visit(LEARNER, 3, module(SHIN)),
     },
-    "coursekit.certificates.mine": {"": Visit(LEARNER, 3)},
+    "coursekit.certificates.mine": {"": Visit(LEARNER, 2)},
     "coursekit.verify.lookup": {"": Visit(ANONYMOUS, 0)},
     "coursekit.verify.certificate": {
         "valid": Visit(ANONYMOUS, 1, lambda s: {"code": s.valid_code}),
         "revoked": Visit(ANONYMOUS, 1, lambda s: {"code": s.revoked_code}),
         "not-found": Visit(ANONYMOUS, 1, lambda _: {"code": "0" * 28}, 404),
     },
-    "coursekit.my_modules.index": {"": Visit(INSTRUCTOR, 8)},
+    "coursekit.my_modules.index": {"": Visit(INSTRUCTOR, 7)},
     "coursekit.worksheets.queue": {
         "": Visit(
             INSTRUCTOR,
-            Queries(4, with_crowd=-1, why="only an empty queue looks up why it is empty"),
+            Queries(3, with_crowd=-1, why="only an empty queue looks up why it is empty"),
         )
     },
     "coursekit.worksheets.submission": {
-        "": Visit(INSTRUCTOR, 9, lambda s: {"submission_id": s.submission_id})
+        "": Visit(INSTRUCTOR, 8, lambda s: {"submission_id": s.submission_id})
     },
-    "coursekit.evaluations.results": {"": Visit(INSTRUCTOR, 5, module(SHIN))},
-    "coursekit.statistics.questions": {"": Visit(INSTRUCTOR, 6, module(FOUNDATIONS))},
-    "coursekit.reports.module_report": {"": Visit(INSTRUCTOR, 5, module(FOUNDATIONS))},
-    "coursekit.reports.learners": {"": Visit(INSTRUCTOR, 6, lambda _: PUBLISHED)},
+    "coursekit.evaluations.results": {"": Visit(INSTRUCTOR, 4, module(SHIN))},
+    "coursekit.statistics.questions": {"": Visit(INSTRUCTOR, 5, module(FOUNDATIONS))},
+    "coursekit.reports.module_report": {"": Visit(INSTRUCTOR, 4, module(FOUNDATIONS))},
+    "coursekit.reports.learners": {"": Visit(INSTRUCTOR, 5, lambda _: PUBLISHED)},
     "coursekit.reports.learner_record": {
-        "": Visit(INSTRUCTOR, 17, lambda s: {"enrolment_id": s.enrolment_id})
+        "": Visit(INSTRUCTOR, 16, lambda s: {"enrolment_id": s.enrolment_id})
     },
-    "coursekit.preview.module": {"": Visit(INSTRUCTOR, 4, lambda _: PUBLISHED)},
+    "coursekit.preview.module": {"": Visit(INSTRUCTOR, 3, lambda _: PUBLISHED)},
     "coursekit.preview.lesson": {
-        "": Visit(INSTRUCTOR, 4, lambda s: {**PUBLISHED, "slug": s.lesson})
+        "": Visit(INSTRUCTOR, 3, lambda s: {**PUBLISHED, "slug": s.lesson})
     },
-    "coursekit.preview.questions": {"": Visit(INSTRUCTOR, 4, lambda _: PUBLISHED)},
-    "coursekit.authoring.uploads": {"": Visit(INSTRUCTOR, 6)},
-    "coursekit.authoring.detail": {"": Visit(INSTRUCTOR, 7, lambda s: {"upload_id": s.upload_id})},
+    "coursekit.preview.questions": {"": Visit(INSTRUCTOR, 3, lambda _: PUBLISHED)},
+    "coursekit.authoring.uploads": {"": Visit(INSTRUCTOR, 5)},
+    "coursekit.authoring.detail": {"": Visit(INSTRUCTOR, 6, lambda s: {"upload_id": s.upload_id})},
     "coursekit.staged_preview.module": {
-        "": Visit(INSTRUCTOR, 4, lambda s: {"upload_id": s.upload_id})
+        "": Visit(INSTRUCTOR, 3, lambda s: {"upload_id": s.upload_id})
     },
     "coursekit.staged_preview.lesson": {
-        "": Visit(INSTRUCTOR, 4, lambda s: {"upload_id": s.upload_id, "slug": s.staged_lesson})
+        "": Visit(INSTRUCTOR, 3, lambda s: {"upload_id": s.upload_id, "slug": s.staged_lesson})
     },
     "coursekit.staged_preview.questions": {
-        "": Visit(INSTRUCTOR, 4, lambda s: {"upload_id": s.upload_id})
+        "": Visit(INSTRUCTOR, 3, lambda s: {"upload_id": s.upload_id})
     },
-    "coursekit.console.index": {"": Visit(ADMIN, 3)},
-    "coursekit.admin.users": {"": Visit(ADMIN, 5)},
-    "coursekit.user_admin.record": {"": Visit(ADMIN, 16, lambda s: {"user_id": s.learner_id})},
-    "coursekit.admin_modules.index": {"": Visit(ADMIN, 6)},
-    "coursekit.upload_admin.queue": {"": Visit(ADMIN, 4)},
-    "coursekit.provider.settings": {"": Visit(ADMIN, 6)},
-    "coursekit.attestation.settings": {"": Visit(ADMIN, 6)},
-    "coursekit.certificate_admin.index": {"": Visit(ADMIN, 5)},
+    "coursekit.console.index": {"": Visit(ADMIN, 2)},
+    "coursekit.admin.users": {"": Visit(ADMIN, 4)},
+    "coursekit.user_admin.record": {"": Visit(ADMIN, 15, lambda s: {"user_id": s.learner_id})},
+    "coursekit.admin_modules.index": {"": Visit(ADMIN, 5)},
+    "coursekit.upload_admin.queue": {"": Visit(ADMIN, 3)},
+    "coursekit.provider.settings": {"": Visit(ADMIN, 5)},
+    "coursekit.attestation.settings": {"": Visit(ADMIN, 5)},
+    "coursekit.certificate_admin.index": {"": Visit(ADMIN, 4)},
     "coursekit.certificate_admin.queue": {
-        "": Visit(ADMIN, Queries(5, with_crowd=1, why=QUEUE_ROLES))
+        "": Visit(ADMIN, Queries(4, with_crowd=1, why=QUEUE_ROLES))
     },
     "coursekit.certificate_admin.detail": {
-        "valid": Visit(ADMIN, 6, lambda s: {"number": s.valid_number}),
-        "revoked": Visit(ADMIN, 7, lambda s: {"number": s.revoked_number}),
+        "valid": Visit(ADMIN, 5, lambda s: {"number": s.valid_number}),
+        "revoked": Visit(ADMIN, 6, lambda s: {"number": s.revoked_number}),
     },
-    "coursekit.rosters.roster": {"": Visit(ADMIN, 6)},
-    "coursekit.rosters.audit_packet": {"": Visit(ADMIN, 3)},
-    "coursekit.audit.log": {"": Visit(ADMIN, 6)},
+    "coursekit.rosters.roster": {"": Visit(ADMIN, 5)},
+    "coursekit.rosters.audit_packet": {"": Visit(ADMIN, 2)},
+    "coursekit.audit.log": {"": Visit(ADMIN, 5)},
 }
 
 # GET endpoints that are no HTML page: measured for their queries, not looked at.
 DOWNLOADS: dict[str, dict[str, Visit]] = {
     "coursekit.lessons.media": {
-        "": Visit(LEARNER, 3, lambda s: {"content_hash": s.media_hash, "name": s.media_name})
+        "": Visit(LEARNER, 2, lambda s: {"content_hash": s.media_hash, "name": s.media_name})
     },
     "coursekit.staged_preview.media": {
-        "": Visit(INSTRUCTOR, 4, lambda s: {"upload_id": s.upload_id, "name": "calf.svg"})
+        "": Visit(INSTRUCTOR, 3, lambda s: {"upload_id": s.upload_id, "name": "calf.svg"})
     },
     "coursekit.certificates.download_pdf": {
-        "": Visit(LEARNER, 3, lambda s: {"number": s.valid_number})
+        "": Visit(LEARNER, 2, lambda s: {"number": s.valid_number})
     },
-    "coursekit.transcript.download_pdf": {"": Visit(LEARNER, 4)},
-    "coursekit.transcript.download_csv": {"": Visit(LEARNER, 3)},
-    "coursekit.reports.learners_csv": {"": Visit(INSTRUCTOR, 5, lambda _: PUBLISHED)},
+    "coursekit.transcript.download_pdf": {"": Visit(LEARNER, 3)},
+    "coursekit.transcript.download_csv": {"": Visit(LEARNER, 2)},
+    "coursekit.reports.learners_csv": {"": Visit(INSTRUCTOR, 4, lambda _: PUBLISHED)},
     "coursekit.reports.events_csv": {
-        "": Visit(INSTRUCTOR, 12, lambda s: {"enrolment_id": s.enrolment_id})
+        "": Visit(INSTRUCTOR, 11, lambda s: {"enrolment_id": s.enrolment_id})
     },
-    "coursekit.audit.export": {"": Visit(ADMIN, 4)},
-    "coursekit.rosters.stored": {"": Visit(ADMIN, 3, lambda s: {"export_id": s.roster_export})},
+    "coursekit.audit.export": {"": Visit(ADMIN, 3)},
+    "coursekit.rosters.stored": {"": Visit(ADMIN, 2, lambda s: {"export_id": s.roster_export})},
     "coursekit.certificate_admin.archive": {
-        "": Visit(ADMIN, Queries(5, with_crowd=12, why=ONE_READ_PER_PDF), module(CALF))
+        "": Visit(ADMIN, Queries(4, with_crowd=12, why=ONE_READ_PER_PDF), module(CALF))
     },
     "coursekit.verify.certificate_json": {
         "": Visit(ANONYMOUS, 1, lambda s: {"code": s.valid_code})
@@ -224,8 +224,8 @@ DOWNLOADS: dict[str, dict[str, Visit]] = {
     "coursekit.badges.issuer": {"": Visit(ANONYMOUS, 1)},
     "coursekit.badges.keys": {"": Visit(ANONYMOUS, 0)},
     "coursekit.badges.achievement": {"": Visit(ANONYMOUS, 1, module(CALF, version="1.0.0"))},
-    "coursekit.badges.download": {"": Visit(LEARNER, 4, lambda s: {"number": s.valid_number})},
-    "coursekit.badges.readable": {"": Visit(LEARNER, 4, lambda s: {"number": s.valid_number})},
+    "coursekit.badges.download": {"": Visit(LEARNER, 3, lambda s: {"number": s.valid_number})},
+    "coursekit.badges.readable": {"": Visit(LEARNER, 3, lambda s: {"number": s.valid_number})},
 }
 
 # GET endpoints neither looked at nor measured, and why.

@@ -312,9 +312,9 @@ def test_the_transcript_costs_a_fixed_number_of_queries(make_app, tmp_path, url)
     many_app, many = build_for_budget(make_app, tmp_path / "many", completions=12, who="many")
     twelve = queries_for(many_app, many, url)
     assert len(twelve) == len(one), (one, twelve)
-    # User and roles, the completions with their versions; the page and the PDF also
+    # The user with roles, the completions with their versions; the page and the PDF also
     # print the learner's licences.
-    assert len(twelve) == (3 if url.endswith(".csv") else 4), twelve
+    assert len(twelve) == (2 if url.endswith(".csv") else 3), twelve
 
 
 def test_pdfs_are_rate_limited_per_learner(make_app):
