@@ -29,10 +29,10 @@ from bench.figures import Figure
 from bench.scale_data import ADMIN_EMAIL, PASSWORD, DataSet
 from bench.scale_explain import Plan, captured, explain, summary
 from coursekit import db
+from coursekit.accounts.models import User
 from coursekit.catalog.models import Enrolment
 from coursekit.packages.models import ModuleVersion
 from coursekit.progress.models import Completion
-from coursekit.progress.reports.queries import PAGE_SIZE
 from tests.helpers import login
 from tests.querycount import count_queries
 
@@ -94,7 +94,16 @@ def _pages(app: Flask, data: DataSet, learner: str, enrolment_id: int) -> list[P
             select(func.count()).where(Enrolment.module_version_id == version.id)
         )
         report = f"/teach/modules/{version.module_id}/report"
-    middle = max(1, enrolled // PAGE_SIZE // 2)
+        # The list pages from a learner (keyset paging): the middle page starts after
+        # the learner halfway through the version by name.
+        middle = db.session.scalar(
+            select(Enrolment.user_id)
+            .join(User, User.id == Enrolment.user_id)
+            .where(Enrolment.module_version_id == version.id)
+            .order_by(User.last_name, User.first_name, User.id)
+            .offset(enrolled // 2)
+            .limit(1)
+        )
     last_name = f"Last{int(learner.removeprefix('learner').split('@')[0]):06d}"
     record = f"/teach/enrolments/{enrolment_id}"
     search = f"/admin/users?q={last_name}"
@@ -106,7 +115,7 @@ def _pages(app: Flask, data: DataSet, learner: str, enrolment_id: int) -> list[P
         Page("verification JSON", LOOKUP, anyone, lambda: f"/verify/{code()}.json"),
         Page("learner record (instructor)", LOOKUP, admin, lambda: record),
         Page("learners list, page 1", PAGED, admin, lambda: learners),
-        Page("learners list, middle page", PAGED, admin, lambda: f"{learners}?page={middle}"),
+        Page("learners list, middle page", PAGED, admin, lambda: f"{learners}?after={middle}"),
         Page("user list, page 1 (admin)", PAGED, admin, lambda: "/admin/users"),
         Page("module report (instructor)", AGGREGATE, admin, lambda: report),
         Page("user search by name (admin)", AGGREGATE, admin, lambda: search),

@@ -5,7 +5,9 @@ sends, through SQLAlchemy's ``before_cursor_execute`` event; ``explain`` runs ea
 ``SELECT`` again under ``EXPLAIN QUERY PLAN`` (SQLite) or ``EXPLAIN`` (PostgreSQL, whose
 statistics the data set keeps fresh with ``VACUUM ANALYZE``) and names the big tables a
 plan reads whole: a ``SCAN`` of the table or of one of its indexes on SQLite, a
-``Seq Scan`` on PostgreSQL.
+``Seq Scan`` on PostgreSQL. A SQLite ``SCAN`` of an index in a statement with a ``LIMIT``
+is not counted: it walks the index in the order asked for and stops at the limit (the
+first page of a keyset-paged list), as PostgreSQL's ``Index Scan`` under a ``Limit``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ BIG_TABLES = frozenset(
 """Tables that grow with the number of learners; the others hold a row per module,
 setting or administrator."""
 _SQLITE_SCAN = re.compile(r"^SCAN (\w+)")
+_SQLITE_INDEX_WALK = re.compile(r"^SCAN \w+ USING (COVERING )?INDEX ")
+_LIMIT = re.compile(r"\bLIMIT\b", re.IGNORECASE)
 _POSTGRESQL_SCAN = re.compile(r"Seq Scan on (\w+)")
 
 
@@ -80,7 +84,12 @@ def explain(app: Flask, page: str, statements: list[tuple[str, Any]]) -> list[Pl
             if sqlite:
                 rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
                 lines = [row[3] for row in rows]
-                scans = (_SQLITE_SCAN.match(line) for line in lines)
+                limited = _LIMIT.search(statement) is not None
+                scans = (
+                    _SQLITE_SCAN.match(line)
+                    for line in lines
+                    if not (limited and _SQLITE_INDEX_WALK.match(line))
+                )
             else:
                 rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
                 lines = [row[0] for row in rows]

@@ -8,6 +8,7 @@ import yaml
 
 from coursekit import db
 from coursekit.accounts.models import ModuleAssignment, Role
+from coursekit.catalog.models import Enrolment
 from coursekit.packages.publishing import publish_packages
 from coursekit.progress.reports import queries
 from tests.helpers import login, make_user
@@ -30,6 +31,8 @@ BUDGET = {
     "report": 5,
     # the enrolled count, and one page of learners with their figures
     "learners": 6,
+    # the same from a learner of the list (keyset paging: no statement to find the page)
+    "learners after a learner": 6,
     # every learner with their figures, streamed
     "learners.csv": 5,
     # progress (lessons, attempts, worksheets, evaluation, completion: 5) and the
@@ -97,10 +100,14 @@ def test_report_statements_do_not_grow_with_learners_versions_or_events(
     client = app.test_client()
     login(client, "teacher@example.org")
     first = enrol(app, "first@example.org")
+    with app.app_context():
+        first_learner = db.session.get(Enrolment, first).user_id
     activity(app, first, reviewer, heartbeats=1, attempts=range(1, 2))
+    learners_list = "/teach/modules/calf/report/1.0.0/learners"
     url = {
         "report": "/teach/modules/calf/report",
-        "learners": "/teach/modules/calf/report/1.0.0/learners",
+        "learners": learners_list,
+        "learners after a learner": f"{learners_list}?after={first_learner}",
         "learners.csv": "/teach/modules/calf/report/1.0.0/learners.csv",
         "record": f"/teach/enrolments/{first}",
         "events.csv": f"/teach/enrolments/{first}/events.csv",

@@ -13,7 +13,6 @@ from coursekit import db
 from coursekit.accounts.models import ModuleAssignment, Role
 from coursekit.assessment.evaluations.queries import module_versions
 from coursekit.packages.publishing import publish_packages
-from coursekit.progress.reports import queries
 from coursekit.progress.reports.queries import version_summaries
 from coursekit.progress.timeline import EventKind
 from coursekit.spreadsheet import defused
@@ -221,20 +220,6 @@ def test_the_learners_csv_has_one_row_per_learner_of_the_version(app, cohort):
     newer = read_csv(client.get("/teach/modules/calf/report/1.1.0/learners.csv"))
     assert [row["last_name"] for row in newer] == ["LearnerH", "LearnerI"]
     assert newer[0]["seat_minutes"] == "50"
-
-
-def test_the_learners_list_pages_by_name(app, cohort, monkeypatch):
-    client, _ = signed_in(app, "teacher@example.org", Role.INSTRUCTOR, assigned="calf")
-    monkeypatch.setattr(queries, "PAGE_SIZE", 3)
-    first = client.get(LEARNERS).text
-    assert "7 enrolled" in first and "Page 1 of 3" in first
-    assert "LearnerA, A" in first and "LearnerC, C" in first and "LearnerD" not in first
-    third = client.get(f"{LEARNERS}?page=3").text
-    assert "LearnerG, G" in third and "LearnerF" not in third
-    assert f"/teach/enrolments/{cohort['G']}" in third
-    assert client.get(f"{LEARNERS}?page=4").status_code == 404
-    assert client.get(f"{LEARNERS}?page=0").status_code == 404
-    assert client.get(f"{LEARNERS}?page={10**30}").status_code == 404
 
 
 def test_the_learner_record_lists_every_event_and_what_is_missing(app, cohort):

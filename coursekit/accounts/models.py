@@ -48,6 +48,9 @@ class User(Base):
     __table_args__ = (
         CheckConstraint("status IN ('active', 'disabled')", name="status"),
         CheckConstraint("email = lower(email)", name="email_lower"),
+        # Learners lists walk names in order and stop at a page (keyset paging); the id
+        # breaks ties between equal names (migration 0012).
+        Index(None, "last_name", "first_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select, tuple_
+from sqlalchemy.orm import aliased, lazyload
 
 from coursekit import db
 from coursekit.accounts.models import User
@@ -24,6 +24,9 @@ from coursekit.progress.rules import WorksheetStage
 
 PAGE_SIZE = 100
 """Learners on one page of a learners list."""
+SORT_AT_MOST = 2_000
+"""A learners list of a version with at most this many learners sorts them all to find a
+page; a bigger one walks the learners' names in order (see ``_page_of_learners``)."""
 BATCH = 500
 """Rows fetched at a time while an export streams."""
 
@@ -155,6 +158,7 @@ class LearnerRow:
     """One learner's enrolment in a version, as the learners list and its CSV show it."""
 
     enrolment_id: int
+    user_id: int
     first_name: str
     last_name: str
     email: str
@@ -175,6 +179,7 @@ class LearnerRow:
         """The learner's row from a result row of :func:`learner_query`."""
         return cls(
             enrolment_id=row.enrolment_id,
+            user_id=row.user_id,
             first_name=row.first_name,
             last_name=row.last_name,
             email=row.email,
@@ -191,7 +196,9 @@ class LearnerRow:
         )
 
 
-_BY_NAME = (User.last_name, User.first_name, Enrolment.id)
+_BY_NAME = (User.last_name, User.first_name, User.id)
+"""Learners by name; the learner's id breaks ties, in the order of the name index
+(migration 0012)."""
 
 
 def learner_query(scope: Select[Any]) -> Select[Any]:
@@ -204,17 +211,84 @@ def learner_query(scope: Select[Any]) -> Select[Any]:
     )
 
 
-def learners_page(version: ModuleVersion, page: int) -> list[LearnerRow]:
-    """Page ``page`` (from 1) of the version's learners, by name (one statement)."""
-    scope = (
-        select(Enrolment.id)
-        .join(User, User.id == Enrolment.user_id)
-        .where(Enrolment.module_version_id == version.id)
-        .order_by(*_BY_NAME)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+@dataclass(frozen=True)
+class LearnersPage:
+    """Up to ``PAGE_SIZE`` learners by name, and the learners that links to the pages
+    either side start from (None where there is nothing more that way)."""
+
+    rows: list[LearnerRow]
+    previous_before: int | None
+    """Learner id: the previous page is the learners before this one."""
+    next_after: int | None
+    """Learner id: the next page is the learners after this one."""
+
+
+def _page_of_learners(
+    version: ModuleVersion, total: int, cursor: int | None, backwards: bool
+) -> Select[Any]:
+    """The ids of the learners from ``cursor`` (itself included) on, by name or backwards,
+    one more than a page beyond it: names are read in the order of the name index from
+    the cursor's name and stop at the limit, whatever the number of learners.
+
+    Which side drives is chosen by the version's size, because SQLite has no statistics
+    to choose by: walking names and checking each learner's enrolment reads about
+    ``PAGE_SIZE * users / total`` names, too many in a small version among many
+    accounts, where sorting the version's few learners is cheap (PostgreSQL's planner
+    picks the same way from its statistics, with either form)."""
+    if total > SORT_AT_MOST:
+        enrolled = select(Enrolment.id).where(
+            Enrolment.module_version_id == version.id, Enrolment.user_id == User.id
+        )
+        query = select(User.id).where(enrolled.exists())
+    else:
+        query = (
+            select(User.id)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.module_version_id == version.id)
+        )
+    key = tuple_(*_BY_NAME)
+    if cursor is not None:
+        at = aliased(User)
+        bound = select(at.last_name, at.first_name, at.id).where(at.id == cursor)
+        query = query.where(
+            key <= bound.scalar_subquery() if backwards else key >= bound.scalar_subquery()
+        )
+    order = [column.desc() for column in _BY_NAME] if backwards else list(_BY_NAME)
+    extra = 2 if cursor is not None else 1
+    return query.order_by(*order).limit(PAGE_SIZE + extra)
+
+
+def learners_page(
+    version: ModuleVersion, total: int, *, after: int | None = None, before: int | None = None
+) -> LearnersPage | None:
+    """The version's learners by name after the learner ``after``, or before the learner
+    ``before``, or from the first (one statement; ``total`` is :func:`enrolled_count`).
+    None when that learner is not one of the version's (a link made up, or from another
+    version)."""
+    cursor = before if before is not None else after
+    backwards = before is not None
+    page = _page_of_learners(version, total, cursor, backwards)
+    scope = select(Enrolment.id).where(
+        Enrolment.module_version_id == version.id, Enrolment.user_id.in_(page)
     )
-    return [LearnerRow.from_row(row) for row in db.session.execute(learner_query(scope))]
+    rows = [LearnerRow.from_row(row) for row in db.session.execute(learner_query(scope))]
+    if cursor is not None:
+        # The cursor's own learner comes first (last backwards) if it is the version's.
+        edge = -1 if backwards else 0
+        if not rows or rows[edge].user_id != cursor:
+            return None
+        del rows[edge]
+    more = len(rows) > PAGE_SIZE
+    if backwards:
+        rows = rows[-PAGE_SIZE:]
+        return LearnersPage(rows, rows[0].user_id if more else None, _last(rows))
+    rows = rows[:PAGE_SIZE]
+    previous = None if cursor is None else (rows[0].user_id if rows else cursor)
+    return LearnersPage(rows, previous, _last(rows) if more else None)
+
+
+def _last(rows: list[LearnerRow]) -> int | None:
+    return rows[-1].user_id if rows else None
 
 
 def enrolled_count(version: ModuleVersion) -> int:

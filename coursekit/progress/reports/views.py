@@ -7,11 +7,10 @@ the module is 403 (learners are refused by the ``instructor`` policy before that
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers import Response
 
+from coursekit import db
 from coursekit.access import access, current_account
 from coursekit.accounts.models import User
 from coursekit.assessment.evaluations.queries import may_read_results
@@ -84,24 +83,37 @@ def module_report(module_id: str) -> Page:
     )
 
 
+def _learner_id(name: str) -> int | None:
+    """The learner id in the query argument ``name``, if any; 400 when it is not one."""
+    value = request.args.get(name)
+    if value is None:
+        return None
+    # Digits only, and few enough that int() is cheap and the id fits the column.
+    if value.isascii() and value.isdecimal() and len(value) <= 10 and 0 < int(value) <= db.MAX_ID:
+        return int(value)
+    abort(400, description=f"{name} must be the id of a learner in this list.")
+
+
 @bp.get("/teach/modules/<module_id>/report/<version>/learners")
 @access("instructor")
 def learners(module_id: str, version: str) -> Page:
-    """One page of the version's learners, by name; ``?page=`` beyond the last is 404."""
+    """One page of the version's learners, by name: the first, or the one after
+    (``?after=``) or before (``?before=``) a learner of the list; 400 for anything else."""
     module_version = _module_version(module_id, version)
+    after, before = _learner_id("after"), _learner_id("before")
+    if after is not None and before is not None:
+        abort(400, description="A page starts after a learner or ends before one, not both.")
     total = queries.enrolled_count(module_version)
-    pages = max(1, math.ceil(total / queries.PAGE_SIZE))
-    page = request.args.get("page", 1, type=int)
-    if not 1 <= page <= pages:
-        abort(404)
+    page = queries.learners_page(module_version, total, after=after, before=before)
+    if page is None:
+        abort(400, description="That learner is not in this list; start from the first page.")
     return render_template(
         "coursekit/progress/reports/learners.html",
         module_version=module_version,
         package=package_for(module_version),
-        rows=queries.learners_page(module_version, page),
-        total=total,
         page=page,
-        pages=pages,
+        total=total,
+        page_size=queries.PAGE_SIZE,
     )
 
 
