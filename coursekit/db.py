@@ -121,11 +121,13 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-class LazyLoadInRequest(RuntimeError):
+class LazyLoadInRequest(BaseException):
     """A request emitted SQL to load a relationship or an attribute on first access.
 
-    Not an ``AttributeError``: Jinja would take that for an undefined value and render
-    nothing.
+    A ``BaseException``, like ``KeyboardInterrupt``: it reports a mistake in the code, so
+    best-effort handlers that catch every ``Exception`` (a certificate mail, a template
+    error turned into a message) must not hide it, nor Jinja take it for an undefined
+    value. It is only raised with ``COURSEKIT_RAISE_ON_LAZY_LOAD`` on.
     """
 
 

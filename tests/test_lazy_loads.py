@@ -57,6 +57,17 @@ def test_a_lazy_many_to_one_load_in_a_request_raises(records):
         serve(records, lambda: _licence().user.email)
 
 
+def test_a_handler_that_catches_every_exception_does_not_hide_it(records):
+    def read() -> object:
+        try:
+            return _user().licences
+        except Exception:  # as a best-effort mail or a template error message would
+            return "hidden"
+
+    with pytest.raises(LazyLoadInRequest):
+        serve(records, read)
+
+
 def test_reloading_an_expired_attribute_in_a_request_raises(records):
     def read() -> str:
         user = _user()
