@@ -146,6 +146,10 @@ def _refuse_lazy_load_in_request(execution: ORMExecuteState) -> None:
     statement's context along, and the load is allowed. A reload of expired or deferred
     columns is a column load; ``session.refresh()`` (taking a row lock, say) is one the
     code asked for, so it stays allowed too.
+
+    The underscored attributes and ``sa_top_level_orm_context`` are SQLAlchemy 2.1
+    internals with no public equivalent; ``tests/test_lazy_loads.py`` fails if an upgrade
+    changes them.
     """
     if not has_request_context() or not execution.is_select:
         return
