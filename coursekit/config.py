@@ -46,6 +46,13 @@ SETTINGS: tuple[Setting, ...] = (
         "How long a SQLite connection waits for another writer's lock before failing.",
     ),
     Setting(
+        "COURSEKIT_RAISE_ON_LAZY_LOAD",
+        False,
+        "Development and tests: a request that loads a relationship, or an attribute not "
+        "loaded yet, on first access (a lazy load: one more query per object) fails with "
+        "`LazyLoadInRequest` naming it and the endpoint. The test suite turns it on.",
+    ),
+    Setting(
         "COURSEKIT_SECRET_KEY",
         None,
         "Standalone app only: Flask's `SECRET_KEY` (signs sessions, CSRF and reset tokens). "

@@ -7,6 +7,11 @@ themselves. The session is closed when the app context tears down.
 SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for requests that
 may write, so two writers queue on the lock instead of failing half-way with
 "database is locked" after one of them has already read stale data.
+
+With ``COURSEKIT_RAISE_ON_LAZY_LOAD`` (the test suite sets it) a request that loads a
+relationship lazily, or reloads an attribute it had not loaded, raises
+:class:`LazyLoadInRequest`: pages load what they show in their own queries, so their query
+count does not grow with the rows they list.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any, ClassVar, TypeVar
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session
 from sqlalchemy.types import TypeDecorator
 from werkzeug.local import LocalProxy
 
@@ -116,12 +121,66 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-class Database:
-    """Per-app database state: the engine and its write-mode twin."""
+class LazyLoadInRequest(BaseException):
+    """A request emitted SQL to load a relationship or an attribute on first access.
 
-    def __init__(self, engine: Engine) -> None:
+    A ``BaseException``, like ``KeyboardInterrupt``: it reports a mistake in the code, so
+    best-effort handlers that catch every ``Exception`` (a certificate mail, a template
+    error turned into a message) must not hide it, nor Jinja take it for an undefined
+    value. It is only raised with ``COURSEKIT_RAISE_ON_LAZY_LOAD`` on.
+    """
+
+
+class LazyLoadRefusingSession(Session):
+    """The session used when ``COURSEKIT_RAISE_ON_LAZY_LOAD`` is on (in tests)."""
+
+
+@event.listens_for(LazyLoadRefusingSession, "do_orm_execute")
+def _refuse_lazy_load_in_request(execution: ORMExecuteState) -> None:
+    """Raise when a request's statement is a lazy load rather than one the code wrote.
+
+    A lazy loader marks its statement with the object it loads for (``lazy_loaded_from``);
+    eager loaders (selectin, subquery) do not, so explicit eager loading stays allowed.
+    When the lazy loader runs as part of a statement the code wrote (``immediateload``,
+    or ``session.refresh()`` reloading eager relationships) SQLAlchemy passes that
+    statement's context along, and the load is allowed. A reload of expired or deferred
+    columns is a column load; ``session.refresh()`` (taking a row lock, say) is one the
+    code asked for, so it stays allowed too.
+
+    The underscored attributes and ``sa_top_level_orm_context`` are SQLAlchemy 2.1
+    internals with no public equivalent; ``tests/test_lazy_loads.py`` fails if an upgrade
+    changes them.
+    """
+    if not has_request_context() or not execution.is_select:
+        return
+    if (
+        execution.lazy_loaded_from is not None
+        and "sa_top_level_orm_context" not in execution.execution_options
+    ):
+        relationship = execution.loader_strategy_path[-1]
+        what = f"relationship {relationship}"
+    elif execution.is_column_load and not execution.load_options._is_user_refresh:
+        state = execution.load_options._refresh_state
+        names = sorted(execution._orm_compile_options()._only_load_props or ())
+        what = f"attributes {', '.join(names) or '(all)'} of a loaded {state.class_.__name__}"
+    else:
+        return
+    raise LazyLoadInRequest(
+        f"{what} loaded lazily in a request to {request.endpoint!r}: load it in the "
+        "view's query (selectinload, joinedload, contains_eager or a query in queries.py)"
+    )
+
+
+class Database:
+    """Per-app database state: the engine and its write-mode twin.
+
+    ``raise_on_lazy_load`` gives requests sessions that refuse lazy loads (see above).
+    """
+
+    def __init__(self, engine: Engine, *, raise_on_lazy_load: bool = False) -> None:
         self.engine = engine
         self.write_engine = engine.execution_options(**{_WRITE_OPTION: True})
+        self._session_class = LazyLoadRefusingSession if raise_on_lazy_load else Session
 
     def new_session(self, *, write: bool = True) -> Session:
         """A fresh session; ``write`` takes SQLite's write lock at the first statement.
@@ -130,7 +189,9 @@ class Database:
         commits in an after-request hook, and templates and the signed-in user must not
         trigger a fresh query, or a new transaction, after that.
         """
-        return Session(bind=self.write_engine if write else self.engine, expire_on_commit=False)
+        return self._session_class(
+            bind=self.write_engine if write else self.engine, expire_on_commit=False
+        )
 
 
 def _state_db() -> Database:

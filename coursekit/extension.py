@@ -85,7 +85,7 @@ class CourseKit:
             sqlite_busy_timeout_ms=app.config["COURSEKIT_SQLITE_BUSY_TIMEOUT_MS"],
         )
         app.extensions["coursekit"] = CourseKitState(
-            db=db.Database(engine),
+            db=db.Database(engine, raise_on_lazy_load=app.config["COURSEKIT_RAISE_ON_LAZY_LOAD"]),
             limiter=make_limiter(app),
             mail_sender=resolve_sender(app.config["COURSEKIT_MAIL_SENDER"]),
             own_login=own_login,

@@ -54,6 +54,7 @@ def app_config(url: str, **extra: object) -> dict:
         "COURSEKIT_AUTO_MIGRATE": True,
         # Tests that need modules give their own folder (see ``make_app`` in conftest).
         "COURSEKIT_PUBLISH_ON_START": False,
+        "COURSEKIT_RAISE_ON_LAZY_LOAD": True,
         **extra,
     }
 

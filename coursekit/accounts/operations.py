@@ -24,7 +24,7 @@ from coursekit.accounts.models import (
     new_session_token,
 )
 from coursekit.accounts.passwords import hash_password, password_problems, verify_password
-from coursekit.accounts.queries import normalise_email, user_by_email
+from coursekit.accounts.queries import normalise_email, user_by_email, with_licences
 from coursekit.accounts.states import STATE_NAMES
 from coursekit.accounts.tokens import (
     InvalidResetToken,
@@ -186,7 +186,8 @@ def add_licence(user: User, *, state: str, number: str) -> StateLicence:
         errors["number"] = ["Enter the licence number."]
     elif len(number) > 40:
         errors["number"] = ["A licence number has at most 40 characters."]
-    if not errors and any(licence.state == state for licence in user.licences):
+    current = with_licences(user).licences
+    if not errors and any(licence.state == state for licence in current):
         errors["state"] = [f"You already have a {STATE_NAMES[state]} licence; remove it first."]
     if errors:
         raise ValidationFailed(errors)
@@ -199,7 +200,8 @@ def add_licence(user: User, *, state: str, number: str) -> StateLicence:
 
 def remove_licence(user: User, licence_id: int) -> None:
     """Mark one of the user's current licences as removed (the record stays)."""
-    licence = next((item for item in user.licences if item.id == licence_id), None)
+    current = with_licences(user).licences
+    licence = next((item for item in current if item.id == licence_id), None)
     if licence is None:
         raise ValidationFailed({"licence": ["That licence is not on your profile."]})
     licence.removed_at = utcnow()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_parent
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coursekit import db
-from coursekit.accounts.models import User
+from coursekit.accounts.models import StateLicence, User
 
 
 def normalise_email(email: str) -> str:
@@ -17,6 +18,22 @@ def normalise_email(email: str) -> str:
 def user_by_email(email: str) -> User | None:
     """The account registered with ``email``, if any."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def with_licences(user: User) -> User:
+    """``user``, with its current licences (``user.licences``) read in one query.
+
+    Pages, records and certificates that list licences call this first: the signed-in
+    user is loaded without them (most pages do not show them), and a lazy load in a
+    request is refused in tests. It costs what the lazy load did, but on purpose.
+    """
+    licences = db.session.scalars(
+        select(StateLicence)
+        .where(with_parent(user, User.licences))
+        .order_by(*User.licences.property.order_by)
+    )
+    set_committed_value(user, "licences", list(licences))
+    return user
 
 
 def user_for_session(session_id: str) -> User | None:

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from coursekit.access import access, current_account
 from coursekit.accounts import operations
 from coursekit.accounts.forms import LicenceForm, ProfileForm, RemoveLicenceForm
+from coursekit.accounts.queries import with_licences
 from coursekit.errors import ValidationFailed
 from coursekit.web import Page, perform
 
@@ -15,7 +16,7 @@ bp = Blueprint("account", __name__)
 
 
 def _profile_page(status: int = 200, **forms: FlaskForm) -> tuple[str, int]:
-    user = current_account()
+    user = with_licences(current_account())
     forms.setdefault("profile_form", ProfileForm(obj=user))
     forms.setdefault("licence_form", LicenceForm(formdata=None))
     return render_template(

@@ -17,7 +17,7 @@ from coursekit import db
 from coursekit.accounts.models import Role, User
 from coursekit.audit.operations import record
 from coursekit.authoring.models import OPEN_STATUSES, StagedUpload, UploadStatus
-from coursekit.authoring.queries import may_author, newest_published
+from coursekit.authoring.queries import may_author, newest_published, stored_archive
 from coursekit.authoring.staging import check_upload
 from coursekit.packages.archive import load_zip, pack
 from coursekit.packages.discovery import LoadReport
@@ -144,7 +144,7 @@ def publish_upload(
             409,
         )
     try:
-        loaded = load_zip(upload.archive, upload.filename, library().limits)
+        loaded = load_zip(stored_archive(upload), upload.filename, library().limits)
     except PackageInvalid as exc:
         report = LoadReport(problems={upload.filename: exc.problems})
         raise UploadRefused(

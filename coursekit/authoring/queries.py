@@ -63,9 +63,15 @@ def staged_package(upload: StagedUpload) -> ModulePackage:
     cache = library()
     package = cache.get(upload.content_hash)
     if package is None:
-        loaded = load_zip(upload.archive, upload.filename, cache.limits)
+        loaded = load_zip(stored_archive(upload), upload.filename, cache.limits)
         package = cache.remember(loaded.package)
     return package
+
+
+def stored_archive(upload: StagedUpload) -> bytes:
+    """The zip an upload stored. The column is deferred (uploads are listed without their
+    archives), so it is read here, on purpose, with a query of its own."""
+    return db.session.scalar(select(StagedUpload.archive).where(StagedUpload.id == upload.id))
 
 
 def newest_published(module_id: str) -> ModuleVersion | None:

@@ -72,18 +72,23 @@ def issue_each(
     """Issue the certificate of each completion, committing after each one. A refusal
     (already issued, issued by someone else at the same moment, settings incomplete, no
     such completion) is reported and the others are still issued. ``after_each`` is
-    called once per completion (a progress bar's step)."""
+    called once per completion (a progress bar's step).
+
+    A refusal rolls back to a savepoint: rolling back the whole session would expire every
+    loaded object (the actor among them), each to be loaded again."""
     result = BulkResult()
     for completion_id in completion_ids:
         try:
-            completion = db.session.get(Completion, completion_id)
-            if completion is None:
-                raise CertificateError(f"There is no completion {completion_id}.", 404)
-            certificate = issue_certificate(completion, actor=actor, now=utcnow(), reason=reason)
+            with db.session.begin_nested():
+                completion = db.session.get(Completion, completion_id)
+                if completion is None:
+                    raise CertificateError(f"There is no completion {completion_id}.", 404)
+                certificate = issue_certificate(
+                    completion, actor=actor, now=utcnow(), reason=reason
+                )
             db.session.commit()
             result.issued.append(certificate.number)
         except CertificateError as refusal:
-            db.session.rollback()
             result.failed.append(f"{_who(completion_id)}: {refusal.message}")
             result.statuses.append(refusal.status)
         after_each()

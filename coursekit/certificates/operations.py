@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coursekit import db
 from coursekit.accounts.models import User
+from coursekit.accounts.queries import with_licences
 from coursekit.assessment.attempts.queries import post_test_status
 from coursekit.audit.operations import record
 from coursekit.catalog.models import Enrolment
@@ -78,7 +79,7 @@ def issue_certificate(
             422,
         )
     version = db.session.get(ModuleVersion, completion.module_version_id)
-    learner = db.session.get(User, completion.user_id)
+    learner = with_licences(db.session.get(User, completion.user_id))
     enrolment = db.session.scalar(
         select(Enrolment)
         .where(

@@ -77,12 +77,14 @@ def reload() -> Page:
     if not form.validate():
         return _refused(_form_messages(form), 422)
     try:
-        done = operations.scan_and_publish(
-            actor=current_account(), reason=(form.reason.data or "").strip(), now=utcnow()
-        )
+        # A savepoint, not a rollback of the whole session: that would expire every loaded
+        # object, and the refusal page would load the signed-in account again.
+        with db.session.begin_nested():
+            done = operations.scan_and_publish(
+                actor=current_account(), reason=(form.reason.data or "").strip(), now=utcnow()
+            )
     except IntegrityError:
         # Another reload (or a starting process) published the same versions just now.
-        db.session.rollback()
         return _refused(["Another reload was publishing at the same moment: try again."], 409)
     if done.published:
         listed = ", ".join(f"{row.module_id} {row.version}" for row in done.published)

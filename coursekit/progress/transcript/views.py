@@ -14,6 +14,7 @@ from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
 from coursekit.access import access, current_account
+from coursekit.accounts.queries import with_licences
 from coursekit.db import utcnow
 from coursekit.progress.transcript.documents import (
     render_transcript,
@@ -54,6 +55,7 @@ def page() -> Page:
     form, transcript = _read(utcnow().date())
     if transcript is None:
         return _refused(form)
+    with_licences(transcript.learner)  # the page prints them; the CSV does not
     return render_transcript("transcript.html", transcript, form=form)
 
 
@@ -77,5 +79,6 @@ def download_pdf() -> Page:
     form, transcript = _read(now.date())
     if transcript is None:
         return _refused(form)
+    with_licences(transcript.learner)
     filename = f"ce-transcript-{transcript.period.slug}.pdf"
     return _download(transcript_pdf(transcript, generated_at=now), "application/pdf", filename)
