@@ -65,6 +65,8 @@ class LiveServer:
             "COURSEKIT_SEAT_TIME_SCALE": 0.0004,
             "COURSEKIT_HEARTBEAT_SECONDS": 2,
             "COURSEKIT_MAIL_SENDER": "log",
+            # As in the in-process tests: a lazy load in a request fails the journey.
+            "COURSEKIT_RAISE_ON_LAZY_LOAD": True,
             **settings,
         }
         self._process: subprocess.Popen[bytes] | None = None
