@@ -158,7 +158,7 @@ def read_lesson(browser: Browser, path: str, slug: str) -> None:
     page = browser.page("lesson page", path, lesson=slug)
     beat = {"csrf_token": token(page)}
     headers = {**JSON, "X-CSRFToken": beat["csrf_token"]}
-    for restart in (True, False, False):
+    for restart in (True, False):
         if not restart:
             browser.think()
         data = {**beat, "restart": "1"} if restart else beat
@@ -213,7 +213,7 @@ def review_worksheets(browser: Browser, email: str, password: str, done: threadi
         queue = browser.page("review queue", "/teach/worksheets")
         waiting = sorted(set(re.findall(r'href="/teach/worksheets/(\d+)"', queue)))
         if not waiting:
-            browser.think(2)
+            browser.think(4)
             continue
         submission = int(browser.rnd.choice(waiting))
         path = f"/teach/worksheets/{submission}"
