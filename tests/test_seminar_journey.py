@@ -20,10 +20,10 @@ from coursekit.accounts.models import Role
 from coursekit.assessment.attempts.models import Attempt
 from coursekit.assessment.evaluations.queries import form_for
 from coursekit.assessment.quizzes import resolve
-from coursekit.assessment.registry import registry
 from coursekit.catalog.models import Enrolment
 from coursekit.certificates.models import Certificate
 from coursekit.packages.queries import package_for
+from tests.answers import right_response
 from tests.attempt_pages import start, submit_attempt
 from tests.certificate_records import certificate_settings
 from tests.helpers import csrf_token, submit
@@ -47,26 +47,6 @@ def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr("coursekit.lessons.views.utcnow", clock)
     return clock
-
-
-def right_response(question: dict, arrangement) -> object:
-    """The answer a learner who knows the material gives, in displayed terms."""
-    key = registry()[question["type"]].key(question, arrangement)
-    kind = question["type"]
-    if kind == "single":
-        return str(key["correct"][0])
-    if kind == "multiple":
-        return [str(shown) for shown in key["correct"]]
-    if kind == "true_false":
-        return key["answer"]
-    if kind == "short_text":
-        return key["accepted"][0]
-    if kind == "numeric":
-        return key["low"]
-    if kind in ("matching", "ordering"):
-        return key["correct"]
-    assert kind == "hotspot"
-    return {"candidate": str(key["correct"][0])}
 
 
 def read_every_lesson(learner, module_id, clock) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from coursekit.assessment.registry import registry
+from tests.answers import right_response
 from tests.browser.driver import Driver
-from tests.test_seminar_journey import right_response
 
 NAME = "answer"
 
