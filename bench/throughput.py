@@ -42,6 +42,9 @@ def _takers(seconds: float) -> int:
     return int(seconds * 300) + 100
 
 
+SERVER_LOG = Path(tempfile.gettempdir()) / "coursekit-throughput-gunicorn.log"
+
+
 def _load(url: str, target: Target, seconds: float) -> WrkResult:
     """wrk on ``target``; refuses a run in which any response was not the expected one."""
     result = wrk(
@@ -57,7 +60,8 @@ def _load(url: str, target: Target, seconds: float) -> WrkResult:
         raise PrecheckFailed(
             f"{target.name}: {wrong} of {result.requests} responses were not "
             f"{target.expect_status} (status errors {result.status_errors}, other statuses "
-            f"{result.unexpected}, socket errors {result.socket_errors})"
+            f"{result.unexpected}, socket errors {result.socket_errors}); server log: "
+            f"{SERVER_LOG}"
         )
     print(
         f"  {target.name:<36} {result.per_second:>7.0f} req/s  p50 {result.p50_ms:6.2f}  "
@@ -143,7 +147,8 @@ def run(options: argparse.Namespace) -> list[Figure]:
         records = write_records(app, READERS, _takers(seconds))
         print(f"  {READERS} readers, {len(records.attempts)} open attempts written", flush=True)
         env = server_env(url, folder, **SETTINGS)
-        with Gunicorn(env, log=folder / "coursekit.log") as server:
+        # The server's log outlives the run, so a refused run can be looked into.
+        with Gunicorn(env, log=SERVER_LOG) as server:
             emails = records.readers + [attempt.email for attempt in records.attempts]
             targets = coursekit_targets(records, sign_in_all(server.url, emails, PASSWORD))
             print(f"  {len(emails)} learners signed in over HTTP", flush=True)
