@@ -49,12 +49,17 @@ from coursekit.progress.transcript import views as transcript_views
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "SAMEORIGIN",
+    # No page is meant to be framed, not even by coursekit (clickjacking); older browsers
+    # read X-Frame-Options where they do not know frame-ancestors.
+    "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+HSTS = "max-age=31536000"
+"""Sent on HTTPS responses only: browsers ignore it over HTTP, and a developer's
+``http://localhost`` must not be pinned to HTTPS. Subdomains are the provider's to decide."""
 
 
 def check_csrf() -> None:
@@ -86,6 +91,8 @@ def add_security_headers(response: Response) -> Response:
     """Set coursekit's security headers where a view has not set its own."""
     for header, value in SECURITY_HEADERS.items():
         response.headers.setdefault(header, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

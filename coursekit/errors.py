@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping
 
-from flask import render_template, request
+from flask import current_app, render_template, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -43,8 +46,17 @@ ERROR_HINTS = {
 }
 
 
-def render_error(error: HTTPException) -> tuple[str, int]:
-    """An error page for ``error``, with its status code and never a stack trace."""
+def retry_after_seconds() -> int:
+    """Seconds until the rate limit this request broke lets the client try again."""
+    breached = current_app.extensions["coursekit"].limiter.current_limit
+    if breached is None:
+        return 60
+    return max(1, math.ceil(breached.reset_at - time.time()))
+
+
+def render_error(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+    """An error page for ``error``, with its status code and never a stack trace; a
+    rate limit's page also says when to try again (``Retry-After``)."""
     code = error.code or 500
     if isinstance(error, RequestEntityTooLarge):
         # The body was refused unread; the page's own forms (sign out) must not try to
@@ -60,4 +72,6 @@ def render_error(error: HTTPException) -> tuple[str, int]:
         message = error.description or ""
     title = ERROR_TITLES.get(code, error.name)
     page = render_template("coursekit/errors/error.html", code=code, title=title, message=message)
+    if isinstance(error, RateLimitExceeded):
+        return page, code, {"Retry-After": str(retry_after_seconds())}
     return page, code

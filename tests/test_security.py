@@ -65,7 +65,7 @@ def test_security_headers_on_every_page(app, client):
         headers = client.get(page).headers
         assert headers["X-Content-Type-Options"] == "nosniff", page
         csp = headers.get("Content-Security-Policy", "")
-        assert "frame-ancestors 'self'" in csp and "'unsafe-inline'" not in csp, page
+        assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp, page
 
 
 def test_login_is_limited_per_client_address(app):

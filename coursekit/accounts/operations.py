@@ -124,10 +124,15 @@ def _set_password(user: User, new_password: str) -> None:
         raise ValidationFailed({"new_password": problems})
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
-    # Every session and remember cookie carries the old token; they all end here.
+    end_sessions(user)
+    signals.password_changed.send(current_app._get_current_object(), user=user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign ``user`` out everywhere: every session and remember cookie carries the old
+    session token, so a copy of a cookie kept from before stops working too."""
     user.session_token = new_session_token()
     db.session.flush()
-    signals.password_changed.send(current_app._get_current_object(), user=user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> User:
@@ -271,7 +276,7 @@ def set_status(
         raise AccountChangeRefused(f"{user.email} is already {status}. Nothing was changed.")
     if status == AccountStatus.DISABLED:
         _refuse_losing_last_admin(user)
-        user.session_token = new_session_token()
+        end_sessions(user)
     before, user.status = user.status, status
     db.session.flush()
     action = "user.disabled" if status == AccountStatus.DISABLED else "user.enabled"
