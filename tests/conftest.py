@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -20,7 +21,10 @@ from sqlalchemy.engine import make_url
 
 from coursekit import create_app
 from coursekit.models import Base
+from tests.certificate_records import certificate_settings
 from tests.helpers import app_config
+from tests.sample_records import Samples, seed
+from tests.test_seminars import ROOT
 
 PG_URL = os.environ.get("COURSEKIT_TEST_DATABASE_URL")
 
@@ -105,3 +109,18 @@ def make_app(database_url: str, mail_outbox: list[EmailMessage]) -> Iterator[Cal
 def app(make_app: Callable[..., Flask]) -> Flask:
     """The standalone app on a clean database, without module packages."""
     return make_app()
+
+
+@pytest.fixture
+def seeded(
+    make_app: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Flask, Samples]:
+    """The app with the bundled modules and the sample records (``tests/sample_records``:
+    a learner's records in every state, an instructor, an administrator)."""
+    monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = make_app(
+        COURSEKIT_MODULES_PATH=str(ROOT / "modules"),
+        COURSEKIT_PUBLISH_ON_START=True,
+        **certificate_settings(),
+    )
+    return app, seed(app, tmp_path / "staged")

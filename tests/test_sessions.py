@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from flask import Flask, url_for
+from flask import url_for
 from flask.testing import FlaskClient
 
 from coursekit.accounts import queries
 from coursekit.db import utcnow
-from tests.certificate_records import certificate_settings
 from tests.helpers import PASSWORD, csrf_token, load_user, login, make_user, submit
 from tests.learner_writes import Learner
 from tests.learner_writes import heartbeat as heartbeat_post
 from tests.page_catalogue import DOWNLOADS, EMAILS, LEARNER
-from tests.sample_records import seed
-from tests.test_seminars import ROOT
 
 SESSION, REMEMBER = "session", "remember_token"
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -203,18 +199,6 @@ def test_a_malformed_or_stale_login_id_is_refused(app, client, login_id: str):
     with client.session_transaction() as session:
         session["_user_id"] = login_id.format(**values)
     assert not signed_in(client)
-
-
-@pytest.fixture
-def seeded(make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Flask, object]:
-    """The sample records (a learner with an enrolment, attempts and a certificate)."""
-    monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = make_app(
-        COURSEKIT_MODULES_PATH=str(ROOT / "modules"),
-        COURSEKIT_PUBLISH_ON_START=True,
-        **certificate_settings(),
-    )
-    return app, seed(app, tmp_path / "staged")
 
 
 def test_a_disabled_accounts_session_and_remember_cookie_stop_on_every_endpoint(seeded):
