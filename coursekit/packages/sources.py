@@ -107,6 +107,18 @@ def name_clashes(names: list[str]) -> list[tuple[str, str]]:
     return clashes
 
 
+def _clash(first: str, second: str) -> str:
+    """Why ``second`` may not sit beside ``first`` (``name_clashes``)."""
+    if first == second:
+        return "is in the zip twice"
+    if (
+        unicodedata.normalize("NFC", first).casefold()
+        == unicodedata.normalize("NFC", second).casefold()
+    ):
+        return f"would be one file with {first!r} on a disk that ignores case or accents"
+    return f"clashes with {first!r}: a name cannot be both a file and a folder"
+
+
 class PackageFiles(Protocol):
     """Where a package's files come from."""
 
@@ -179,12 +191,7 @@ class ZipFiles:
                 )
             budget = limits.max_bytes
             for first, second in name_clashes([entry.filename for entry in entries]):
-                message = (
-                    "is in the zip twice"
-                    if first == second
-                    else f"would be one file with {first!r} on a disk that ignores case or accents"
-                )
-                problems.append(Problem(file_path(label, second), 0, 0, message))
+                problems.append(Problem(file_path(label, second), 0, 0, _clash(first, second)))
             for entry in entries:
                 problem = self._entry_problem(entry)
                 if problem:
