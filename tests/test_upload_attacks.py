@@ -84,3 +84,24 @@ def test_a_write_that_fails_partway_leaves_no_staging_folder(tmp_path, monkeypat
     assert "No space left on device" in problem.message and "nothing was kept" in problem.message
     assert written and not written[0].exists()
     assert list(destination.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (("// " + "x" * 1_000_001).encode(), "at most 1,000,000 are read"),
+        (b"\xff\xfe::q:: binary {T}", "the file is not UTF-8 text"),
+        (b"::q:: Text {=a ~b", "bank.gift:1:"),
+    ],
+    ids=["huge", "not-utf-8", "malformed"],
+)
+def test_gift_import_refuses_and_writes_nothing(tmp_path, monkeypatch, content, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bank.gift").write_bytes(content)
+    before = snapshot(tmp_path)
+    for command in (["gift2yaml", "bank.gift", "-o", "bank.yaml"], ["questions", "bank.gift"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert message in result.output
+    assert snapshot(tmp_path) == before

@@ -12,7 +12,7 @@ diagram is self-contained, so refusing beats rewriting it behind the author's ba
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # nosec B405 - tree types only; parsing is defusedxml's
+import xml.etree.ElementTree as ET  # tree types only; parsing is defusedxml's  # nosec B405
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
