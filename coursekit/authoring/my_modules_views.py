@@ -21,7 +21,7 @@ bp = Blueprint("my_modules", __name__)
 @access("instructor")
 def index() -> Page:
     account = current_account()
-    assert account is not None
+    assert account is not None  # type narrowing only  # nosec B101
     modules, queue_full = taught_modules(account)
     return render_template(
         "coursekit/authoring/my_modules.html",
@@ -38,7 +38,7 @@ def retire(module_id: str, version: str) -> Page:
     """Close a version to new enrolments (its enrolled learners finish it): the instructors
     of the module may, as administrators may from the console; the same operation."""
     account = current_account()
-    assert account is not None
+    assert account is not None  # type narrowing only  # nosec B101
     if version not in {v.version for v in all_versions() if v.module_id == module_id}:
         abort(404)  # as the other instructor pages: an unknown version before a refusal
     if not may_review(account, module_id):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import secrets
+import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -71,13 +73,24 @@ def unpack(data: bytes, label: str, destination: Path, limits: Limits = DEFAULT_
     """Validate the zip's package, then write its files to ``destination/<module id>``.
 
     Nothing is written unless the package is valid and the target folder does not exist.
+    The files are written into a staging folder beside the target and renamed into place
+    whole, so a write that fails partway (a full disk) leaves nothing behind.
     """
     loaded = load_zip(data, label, limits)
     target = destination / loaded.package.id
     if target.exists():
         raise PackageInvalid([Problem(str(target), 0, 0, "already exists; not overwritten")])
-    for name, content in sorted(loaded.package.files.items()):
-        path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+    destination.mkdir(parents=True, exist_ok=True)
+    staging = destination / f".{loaded.package.id}.unpacking-{secrets.token_hex(4)}"
+    try:
+        staging.mkdir()
+        for name, content in sorted(loaded.package.files.items()):
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        message = f"could not be written ({exc.strerror or exc}); nothing was kept"
+        raise PackageInvalid([Problem(str(target), 0, 0, message)]) from exc
     return target

@@ -50,6 +50,12 @@ class PositionedDocument:
         return (1, 1)
 
 
+MAX_YAML_CHARACTERS = 1_000_000
+"""The longest YAML text read (a bank of a thousand questions). Parsing costs about a
+second per million characters and builds many times that in memory: a package may hold
+50 MB, and one huge file must not hold a worker for a minute."""
+
+
 class YAMLProblem(Exception):
     """The text is not YAML we accept; ``line`` and ``column`` are 1-based."""
 
@@ -75,6 +81,12 @@ def load_positioned(text: str, *, line_offset: int = 0) -> PositionedDocument:
     ``line_offset`` shifts reported lines, for YAML that starts partway into a file
     (a lesson's front matter).
     """
+    if len(text) > MAX_YAML_CHARACTERS:
+        message = (
+            f"the YAML is {len(text):,} characters long; at most {MAX_YAML_CHARACTERS:,} "
+            "are read (split it into smaller files)"
+        )
+        raise YAMLProblem(message, 1 + line_offset, 1)
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
