@@ -1,4 +1,4 @@
-"""Every endpoint × six roles × the real ids of learner A's records: the expected outcome,
+"""Every endpoint, six roles, the real ids of learner A's records: the expected outcome,
 and a refused write changes nothing.
 
 The roles (``tests/authz_records.py``): anonymous, learner A (the owner), learner B (a
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from email.message import EmailMessage
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -25,12 +24,11 @@ from sqlalchemy import delete, select
 from werkzeug.test import TestResponse
 
 from coursekit import create_app, db
-from coursekit.accounts.models import User
+from coursekit.accounts.models import StateLicence, User
 from coursekit.models import Base
 from tests import authz_calls, authz_outcomes
 from tests.authz_outcomes import LOGIN, Outcome
 from tests.authz_records import (
-    ADMIN,
     ANONYMOUS,
     INSTRUCTOR,
     OTHER,
@@ -45,7 +43,7 @@ from tests.authz_records import (
     snapshot,
 )
 from tests.certificate_records import certificate_settings
-from tests.helpers import app_config, csrf_token
+from tests.helpers import PASSWORD, app_config, csrf_token
 from tests.test_seminars import ROOT
 
 # Pages that show a learner's name to whoever opens them, on purpose: a certificate's
@@ -129,6 +127,92 @@ def test_every_endpoint_has_an_outcome_for_every_role(app: Flask) -> None:
     assert set(authz_calls.POSTS) == posts, "say how to call it in authz_calls.POSTS"
     for table in (authz_outcomes.GETS, authz_outcomes.POSTS):
         assert all(set(outcomes) == set(ROLES) for outcomes in table.values())
+
+
+def rows(app: Flask, model: type, **where: object) -> list[tuple]:
+    """The rows of ``model`` matching ``where``, as (id, user_id, ...) tuples."""
+    with app.app_context():
+        found = db.session.scalars(select(model).filter_by(**where)).all()
+        return sorted((row.id, row.user_id, getattr(row, "state", None)) for row in found)
+
+
+def test_ids_of_others_in_addresses_query_strings_and_json_are_refused(world: World) -> None:
+    app = world.app
+    clients = {role: client_as(app, role) for role in (OWNER, OTHER, INSTRUCTOR, OTHER_TEACHER)}
+    with app.app_context():
+        db.session.add(StateLicence(user_id=world.other_learner_id, state="OR", number="B-1"))
+        db.session.commit()
+    (theirs,) = rows(app, StateLicence, user_id=world.other_learner_id)
+    before = snapshot(app)
+    owner_token = signed_in_token(clients[OWNER], OWNER)
+    remove = f"/account/licences/{theirs[0]}/remove"
+    assert clients[OWNER].post(remove, data={"csrf_token": owner_token}).status_code == 404
+    # A's open attempt, saved and submitted as JSON by anyone else: 404.
+    attempt = f"/attempts/{world.samples.open_attempt}"
+    for role in (OTHER, INSTRUCTOR, OTHER_TEACHER):
+        headers = {"X-CSRFToken": signed_in_token(clients[role], role)}
+        saved = clients[role].post(f"{attempt}/1", json={"response": "a"}, headers=headers)
+        submitted = clients[role].post(f"{attempt}/submit", json={"confirm": True}, headers=headers)
+        assert (saved.status_code, submitted.status_code) == (404, 404), role
+    # A's own attempt with someone else's ids and a grade in the body: only the answer counts.
+    headers = {"X-CSRFToken": owner_token, "Accept": "application/json"}
+    smuggled = {
+        "response": None,
+        "attempt_id": world.samples.closed_attempt,
+        "user_id": world.other_learner_id,
+        "percent": 100,
+        "passed": True,
+        "closed_at": "2026-01-01T00:00:00Z",
+    }
+    assert clients[OWNER].post(f"{attempt}/1", json=smuggled, headers=headers).status_code == 200
+    # A learner id in the instructors' learner list's query string: M's list for I only
+    # pages by M's learners; J is refused before it is read.
+    learners = "/teach/modules/trigger-point-foundations/report/1.0.0/learners"
+    stranger = f"{learners}?after={world.other_instructor_id}"
+    assert clients[INSTRUCTOR].get(stranger).status_code == 400
+    assert (
+        clients[OTHER_TEACHER].get(f"{learners}?after={world.samples.learner_id}").status_code
+        == 403
+    )
+    assert changed_tables(before, snapshot(app)) == []
+
+
+def test_forms_never_assign_roles_ids_or_other_peoples_data(world: World) -> None:
+    app = world.app
+    accounts = role_emails_and_roles(app)
+    newcomer = client_as(app, ANONYMOUS)
+    registered = newcomer.post(
+        "/register",
+        data={
+            **authz_calls.MASS_ASSIGNMENT,
+            "admin": "y",
+            "instructor": "y",
+            "first_name": "Ima",
+            "last_name": "Climber",
+            "email": "climber@example.org",
+            "password": PASSWORD,
+            "csrf_token": signed_in_token(newcomer, ANONYMOUS),
+        },
+    )
+    assert registered.status_code == 302
+    bram = client_as(app, OTHER)
+    token = signed_in_token(bram, OTHER)
+    takeover = {
+        **authz_calls.MASS_ASSIGNMENT,
+        "user_id": str(world.samples.learner_id),
+        "id": str(world.samples.learner_id),
+        "csrf_token": token,
+    }
+    profile = {"first_name": "Bram", "last_name": SURNAMES[OTHER], "nccaom_id": ""}
+    assert bram.post("/account", data={**takeover, **profile}).status_code == 302
+    licence = {"state": "NV", "number": "NV-9"}
+    assert bram.post("/account/licences", data={**takeover, **licence}).status_code == 302
+    after = role_emails_and_roles(app)
+    assert {user: after[user] for user in accounts} == accounts
+    (new_account,) = set(after) - set(accounts)
+    assert after[new_account] == ("climber@example.org", frozenset({"learner"}))
+    assert [row[2] for row in rows(app, StateLicence, user_id=world.samples.learner_id)] == ["CA"]
+    assert "NV" in [row[2] for row in rows(app, StateLicence, user_id=world.other_learner_id)]
 
 
 def role_emails_and_roles(app: Flask) -> dict[str, tuple[str, frozenset[str]]]:
