@@ -1,0 +1,140 @@
+"""PostgreSQL backups with ``pg_dump --format=custom`` and restores with ``pg_restore``.
+
+Only coursekit's tables are dumped (``coursekit_*``), so a database shared with a host app
+keeps the host's tables out of coursekit's backups and restores. The password travels in
+``PGPASSWORD``, not on the command line where ``ps`` would show it. A restore drops
+coursekit's tables and loads the backup's in one transaction (``psql --single-transaction``):
+if any statement fails, the database is as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.engine import URL
+
+from coursekit import migrate
+from coursekit.backups.files import (
+    BackupError,
+    BackupReport,
+    RestoreReport,
+    before_restore_name,
+    check_revision,
+    head_revision,
+    publish,
+    refuse_to_overwrite,
+    temporary_beside,
+)
+from coursekit.db import TABLE_PREFIX
+
+TABLES = f"{TABLE_PREFIX}*"
+
+
+def backup(url: URL, target: Path, *, force: bool) -> BackupReport:
+    """Dump coursekit's tables to ``target`` and verify the archive."""
+    refuse_to_overwrite(target, force)
+    with temporary_beside(target) as written:
+        _dump(url, written)
+        revision = check_revision(_archive_revision(written, str(target)), str(target))
+        publish(written, target, force=force)
+    return BackupReport(path=target, revision=revision, size=target.stat().st_size)
+
+
+def restore(engine: Engine, source: Path, instance: Path) -> RestoreReport:
+    """Replace coursekit's tables in ``engine``'s database with those in ``source``.
+
+    The caller upgrades the database afterwards when the backup is older than the code.
+    """
+    revision = check_revision(_archive_revision(source, str(source)), str(source))
+    instance.mkdir(parents=True, exist_ok=True)
+    kept = before_restore_name(instance, "coursekit.dump")
+    with temporary_beside(kept) as previous:
+        _dump(engine.url, previous)
+        publish(previous, kept, force=False)
+    with engine.connect() as connection:
+        current = [
+            name for name in inspect(connection).get_table_names() if name.startswith(TABLE_PREFIX)
+        ]
+    drop = f"DROP TABLE IF EXISTS {', '.join(current)}" if current else "SELECT 1"
+    conninfo, environment = _libpq(engine.url)
+    script = subprocess.Popen(
+        [_tool("pg_restore"), "--no-owner", "--file=-", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    loaded = subprocess.run(
+        [_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+         f"--command={drop}", "--file=-", f"--dbname={conninfo}"],
+        stdin=script.stdout,
+        capture_output=True,
+        env=environment,
+        check=False,
+    )
+    script.stdout.close()
+    script_errors = script.stderr.read().decode(errors="replace")
+    script.wait()
+    if script.returncode or loaded.returncode:
+        details = script_errors or loaded.stderr.decode(errors="replace")
+        raise BackupError(f"Restore failed; the database is unchanged.\n{details.strip()}")
+    return RestoreReport(revision=revision, upgraded_to=head_revision(), before_restore=kept)
+
+
+def _dump(url: URL, path: Path) -> None:
+    conninfo, environment = _libpq(url)
+    command = [_tool("pg_dump"), "--format=custom", f"--file={path}", f"--table={TABLES}",
+               f"--dbname={conninfo}"]
+    result = subprocess.run(command, capture_output=True, env=environment, check=False)
+    if result.returncode:
+        raise BackupError(f"pg_dump failed:\n{result.stderr.decode(errors='replace').strip()}")
+
+
+def _archive_revision(path: Path, name: str) -> str | None:
+    """The revision in the archive's version table; refuses a file that is not a
+    pg_dump archive of coursekit's tables."""
+    result = subprocess.run(
+        [_tool("pg_restore"), "--data-only", f"--table={migrate.VERSION_TABLE}", "--file=-",
+         str(path)],
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode:
+        raise BackupError(
+            f"{name} is not a pg_dump archive (custom format), so not a CourseKit backup:\n"
+            + result.stderr.decode(errors="replace").strip()
+        )
+    rows = _copy_rows(result.stdout.decode())
+    return rows[0] if len(rows) == 1 else None
+
+
+def _copy_rows(script: str) -> list[str]:
+    """The data lines of the ``COPY … FROM stdin`` block in a pg_restore script."""
+    lines = script.splitlines()
+    starts = [n for n, line in enumerate(lines) if line.startswith("COPY ")]
+    if not starts:
+        return []
+    data = lines[starts[0] + 1 :]
+    return data[: data.index("\\.")] if "\\." in data else []
+
+
+def _libpq(url: URL) -> tuple[str, dict[str, str]]:
+    """A libpq connection URL without the password, and an environment that carries it."""
+    environment = dict(os.environ)
+    if url.password is not None:
+        environment["PGPASSWORD"] = str(url.password)
+    plain = url.set(drivername="postgresql", password=None)
+    return plain.render_as_string(hide_password=False), environment
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise BackupError(
+            f"{name} is not installed. Install the PostgreSQL client tools of your server's "
+            "major version (Debian: postgresql-client), or back up by hand as "
+            "docs/backups.md describes."
+        )
+    return found
