@@ -25,6 +25,14 @@ WRITER_BATCH = 5
 
 @pytest.fixture
 def app(make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """The app on the test database, with an instance folder of the test's own (a
+    PostgreSQL restore keeps the replaced tables there)."""
+    monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    return make_app()
+
+
+@pytest.fixture
+def app_with_modules(make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
     """The bundled modules and a provider, so the sample records can be written; an
     instance folder of the test's own (a PostgreSQL restore keeps its copy there)."""
     monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path / "instance"))
@@ -56,7 +64,8 @@ def is_sqlite(app: Flask) -> bool:
     return app.extensions["coursekit"].db.engine.dialect.name == "sqlite"
 
 
-def test_restore_puts_back_every_row_of_every_table(app, tmp_path):
+def test_restore_puts_back_every_row_of_every_table(app_with_modules, tmp_path):
+    app = app_with_modules
     fill_every_table(app, tmp_path / "records")
     before = snapshot(app)
     empty = [name for name, rows in before.items() if not rows]
@@ -83,8 +92,15 @@ def test_restore_puts_back_every_row_of_every_table(app, tmp_path):
     for name in before:
         assert after[name] == before[name], f"{name} differs after the restore"
     assert after.keys() == before.keys()
-    kept = Path(result.output.split("Kept the replaced database as ")[1].split(".\n")[0] + "")
-    assert kept.is_file() and "before-restore" in kept.name
+    kept = Path(result.output.split("Kept the replaced database as ")[1].split("\n")[0][:-1])
+    assert kept.is_file() and ".before-restore-" in kept.name
+    if is_sqlite(app):
+        with closing(sqlite3.connect(kept)) as copy:
+            users = copy.execute("SELECT DISTINCT first_name FROM coursekit_user").fetchall()
+        assert users == [("Changed",)], "the kept copy is the database the restore replaced"
+        with app.extensions["coursekit"].db.engine.connect() as connection:
+            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        assert mode == "wal", "the live database stays in WAL mode"
 
 
 def test_a_backup_taken_while_a_writer_writes_is_consistent(app, tmp_path):
