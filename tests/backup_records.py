@@ -33,8 +33,11 @@ def fill_every_table(app: Flask, folder: Path) -> None:
         learner = db.session.scalar(select(User).where(User.email == LEARNER))
         now = utcnow()
         save_attestation(
-            "I attest that I hold a current licence.", "2026-12", actor=admin,
-            reason="Board wording.", now=now,
+            "I attest that I hold a current licence.",
+            "2026-12",
+            actor=admin,
+            reason="Board wording.",
+            now=now,
         )
         save_provider_settings(
             PROVIDER, logo=png("#2a6f97"), signature="keep", actor=admin, now=now
@@ -42,8 +45,12 @@ def fill_every_table(app: Flask, folder: Path) -> None:
         # grant_extra_time needs a timed post-test, which no bundled module has.
         db.session.add(
             TimeAllowance(
-                user_id=learner.id, module_id=FOUNDATIONS, extra_minutes=30,
-                reason="Letter on file.", granted_by_id=admin.id, granted_at=now,
+                user_id=learner.id,
+                module_id=FOUNDATIONS,
+                extra_minutes=30,
+                reason="Letter on file.",
+                granted_by_id=admin.id,
+                granted_at=now,
             )
         )
         db.session.add(StateLicence(user_id=learner.id, state="CA", number="AC12345"))

@@ -25,7 +25,9 @@ from tests.helpers import app_config
 from tests.migration_seeds import SEEDS, Row
 
 PG_URL = os.environ.get("COURSEKIT_TEST_DATABASE_URL")
-REVISIONS = [script.revision for script in reversed(list(migrate.script_directory().walk_revisions()))]
+REVISIONS = [
+    script.revision for script in reversed(list(migrate.script_directory().walk_revisions()))
+]
 """Every revision shipped, oldest first."""
 
 
@@ -118,6 +120,8 @@ class Snapshots:
         self.made.append(self._name(label))
 
     def _copy_file(self, source: str, target: str) -> None:
-        with closing(sqlite3.connect(self.folder / f"{source}.sqlite3")) as original:
-            with closing(sqlite3.connect(self.folder / f"{target}.sqlite3")) as copy:
-                original.backup(copy)
+        with (
+            closing(sqlite3.connect(self.folder / f"{source}.sqlite3")) as original,
+            closing(sqlite3.connect(self.folder / f"{target}.sqlite3")) as copy,
+        ):
+            original.backup(copy)

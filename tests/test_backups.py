@@ -3,21 +3,26 @@ a backup taken while a writer writes is consistent, and bad input changes nothin
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
+from collections import Counter
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import MetaData, Table, insert, inspect, select, text
+from sqlalchemy import MetaData, Table, create_engine, insert, inspect, select, text
 
-from coursekit import migrate
+from coursekit import create_app, migrate
 from coursekit.audit.models import AuditEntry
+from coursekit.backups.postgresql import table_rows
 from coursekit.db import TABLE_PREFIX, utcnow
+from coursekit.packages.models import ModuleVersion
 from tests.backup_records import fill_every_table
 from tests.certificate_records import certificate_settings
-from tests.helpers import head_revision
+from tests.helpers import app_config, head_revision
 from tests.test_seminars import ROOT
 
 WRITER_BATCH = 5
@@ -104,15 +109,18 @@ def test_restore_puts_back_every_row_of_every_table(app_with_modules, tmp_path):
 
 
 def test_a_backup_taken_while_a_writer_writes_is_consistent(app, tmp_path):
-    if not is_sqlite(app):
-        pytest.skip("pg_dump reads one snapshot (PostgreSQL's own guarantee); SQLite is ours")
     engine = app.extensions["coursekit"].db.write_engine
     with engine.begin() as connection:  # a few megabytes, so a copy takes a while
         connection.execute(
-            text("INSERT INTO coursekit_module_version (module_id, version, content_hash, title, "
-                 "status, published_at, archive) VALUES ('big', '1', :h, 'Big', 'published', "
-                 "'2026-01-01 00:00:00', :archive)"),
-            {"h": "e" * 64, "archive": bytes(range(256)) * 20_000},
+            insert(ModuleVersion.__table__).values(
+                module_id="big",
+                version="1",
+                content_hash="e" * 64,
+                title="Big",
+                status="published",
+                published_at=utcnow(),
+                archive=bytes(range(256)) * 20_000,
+            )
         )
     written, stop = [0], threading.Event()
 
@@ -122,8 +130,13 @@ def test_a_backup_taken_while_a_writer_writes_is_consistent(app, tmp_path):
                 connection.execute(
                     insert(AuditEntry.__table__),
                     [
-                        {"at": utcnow(), "action": "test.batch", "subject": f"batch:{written[0]}",
-                         "reason": "", "details": {}}
+                        {
+                            "at": utcnow(),
+                            "action": "test.batch",
+                            "subject": f"batch:{written[0]}",
+                            "reason": "",
+                            "details": {},
+                        }
                         for _ in range(WRITER_BATCH)
                     ],
                 )
@@ -135,22 +148,28 @@ def test_a_backup_taken_while_a_writer_writes_is_consistent(app, tmp_path):
     try:
         for n in range(20):
             before = written[0]
-            target = tmp_path / f"during-{n}.sqlite3"
+            target = tmp_path / f"during-{n}.backup"
             assert run(app, "backup", str(target)).exit_code == 0
             overlapped += written[0] > before
-            with closing(sqlite3.connect(target)) as copy:
-                assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-                sizes = copy.execute(
-                    "SELECT subject, count(*) FROM coursekit_audit_entry "
-                    "WHERE action = 'test.batch' GROUP BY subject"
-                ).fetchall()
-            assert all(size == WRITER_BATCH for _, size in sizes), sizes
+            sizes = Counter(subject for subject in batches(app, target))
+            assert set(sizes.values()) <= {WRITER_BATCH}, sizes
             if overlapped >= 3:
                 break
     finally:
         stop.set()
         thread.join()
     assert overlapped >= 3, "the writer never wrote while a backup ran"
+
+
+def batches(app: Flask, backup: Path) -> list[str]:
+    """The subjects of the writer's audit entries in ``backup``, one per entry."""
+    if not is_sqlite(app):
+        rows = table_rows(backup, "coursekit_audit_entry")
+        return [row["subject"] for row in rows if row["action"] == "test.batch"]
+    with closing(sqlite3.connect(backup)) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        query = "SELECT subject FROM coursekit_audit_entry WHERE action = 'test.batch'"
+        return [subject for (subject,) in copy.execute(query)]
 
 
 def test_a_backup_never_overwrites_unless_forced(app, tmp_path):
@@ -195,23 +214,46 @@ def test_restore_refuses_what_is_not_a_coursekit_backup(app, tmp_path):
 
 
 def test_restore_refuses_a_backup_from_a_newer_version(app, tmp_path):
-    if not is_sqlite(app):
-        pytest.skip("the revision check is shared; SQLite lets the test write a future backup")
-    future = tmp_path / "future.sqlite3"
-    assert run(app, "backup", str(future)).exit_code == 0
-    with closing(sqlite3.connect(future)) as connection:
-        connection.execute(f"UPDATE {migrate.VERSION_TABLE} SET version_num = '9999'")
-        connection.commit()
+    future = tmp_path / "future.backup"
+    set_revision = text("UPDATE coursekit_alembic_version SET version_num = :revision")
+    engine = app.extensions["coursekit"].db.write_engine
+    with engine.begin() as connection:
+        connection.execute(set_revision, {"revision": "9999"})
+    result = run(app, "backup", str(future))  # taken whatever the revision
+    assert result.exit_code == 0, result.output
+    with engine.begin() as connection:
+        connection.execute(set_revision, {"revision": head_revision()})
     refused(app, future, "is at schema revision 9999, which this CourseKit version does not know")
 
 
-def test_restoring_an_older_backup_upgrades_it(app, tmp_path):
-    if not is_sqlite(app):
-        pytest.skip("covered on PostgreSQL by the same code path after pg_restore")
-    old = tmp_path / "old.sqlite3"
-    migrate.upgrade_url(f"sqlite:///{old}", "0010")
-    with closing(sqlite3.connect(old)) as connection:
-        connection.execute("PRAGMA journal_mode = DELETE")
+@pytest.fixture
+def older_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a second, empty database of the same backend."""
+    url = app.extensions["coursekit"].db.engine.url
+    if is_sqlite(app):
+        other, server = f"sqlite:///{tmp_path / 'older.sqlite3'}", None
+    else:
+        name = f"coursekit_older_{secrets.token_hex(4)}"
+        server = create_engine(url, isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        other = url.set(database=name).render_as_string(hide_password=False)
+    older = create_app(app_config(other, COURSEKIT_AUTO_MIGRATE=False))
+    yield older
+    older.extensions["coursekit"].db.engine.dispose()
+    if server is not None:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+def test_restoring_an_older_backup_upgrades_it(app, older_app, tmp_path):
+    migrate.upgrade(older_app, "0010")
+    old = tmp_path / "old.backup"
+    assert (
+        older_app.test_cli_runner().invoke(args=["coursekit", "db", "backup", str(old)]).exit_code
+        == 0
+    )
     result = run(app, "restore", str(old))
     assert result.exit_code == 0, result.output
     assert f"(revision 0010, upgraded to {head_revision()})" in result.output

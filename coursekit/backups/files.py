@@ -37,10 +37,17 @@ class RestoreReport:
     before_restore: Path
 
 
-def check_revision(revision: str | None, what: str) -> str:
-    """``revision`` if this version of coursekit can migrate from it; otherwise refuse."""
+def recorded_revision(revision: str | None, what: str) -> str:
+    """The schema revision a backup records; without one it is not a coursekit backup."""
     if revision is None:
         raise BackupError(f"{what} is not a CourseKit backup: it records no schema revision.")
+    return revision
+
+
+def restorable_revision(revision: str | None, what: str) -> str:
+    """``revision`` if this version of coursekit can migrate from it; otherwise refuse
+    (a backup is taken whatever the revision, a restore needs code that knows it)."""
+    revision = recorded_revision(revision, what)
     if revision not in migrate.known_revisions():
         head = migrate.script_directory().get_current_head()
         raise BackupError(

@@ -23,10 +23,11 @@ from coursekit.backups.files import (
     BackupReport,
     RestoreReport,
     before_restore_name,
-    check_revision,
     head_revision,
     publish,
+    recorded_revision,
     refuse_to_overwrite,
+    restorable_revision,
     temporary_beside,
 )
 from coursekit.db import TABLE_PREFIX
@@ -39,7 +40,7 @@ def backup(url: URL, target: Path, *, force: bool) -> BackupReport:
     refuse_to_overwrite(target, force)
     with temporary_beside(target) as written:
         _dump(url, written)
-        revision = check_revision(_archive_revision(written, str(target)), str(target))
+        revision = recorded_revision(_archive_revision(written, str(target)), str(target))
         publish(written, target, force=force)
     return BackupReport(path=target, revision=revision, size=target.stat().st_size)
 
@@ -49,7 +50,7 @@ def restore(engine: Engine, source: Path, instance: Path) -> RestoreReport:
 
     The caller upgrades the database afterwards when the backup is older than the code.
     """
-    revision = check_revision(_archive_revision(source, str(source)), str(source))
+    revision = restorable_revision(_archive_revision(source, str(source)), str(source))
     instance.mkdir(parents=True, exist_ok=True)
     kept = before_restore_name(instance, "coursekit.dump")
     with temporary_beside(kept) as previous:
@@ -61,14 +62,22 @@ def restore(engine: Engine, source: Path, instance: Path) -> RestoreReport:
         ]
     drop = f"DROP TABLE IF EXISTS {', '.join(current)}" if current else "SELECT 1"
     conninfo, environment = _libpq(engine.url)
-    script = subprocess.Popen(
+    script = subprocess.Popen(  # noqa: S603 - tool from PATH, arguments as a list, no shell
         [_tool("pg_restore"), "--no-owner", "--file=-", str(source)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    loaded = subprocess.run(
-        [_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
-         f"--command={drop}", "--file=-", f"--dbname={conninfo}"],
+    loaded = subprocess.run(  # noqa: S603 - as above
+        [
+            _tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+            f"--command={drop}",
+            "--file=-",
+            f"--dbname={conninfo}",
+        ],
         stdin=script.stdout,
         capture_output=True,
         env=environment,
@@ -85,39 +94,50 @@ def restore(engine: Engine, source: Path, instance: Path) -> RestoreReport:
 
 def _dump(url: URL, path: Path) -> None:
     conninfo, environment = _libpq(url)
-    command = [_tool("pg_dump"), "--format=custom", f"--file={path}", f"--table={TABLES}",
-               f"--dbname={conninfo}"]
-    result = subprocess.run(command, capture_output=True, env=environment, check=False)
+    command = [
+        _tool("pg_dump"),
+        "--format=custom",
+        f"--file={path}",
+        f"--table={TABLES}",
+        f"--dbname={conninfo}",
+    ]
+    result = subprocess.run(  # noqa: S603 - tool from PATH, arguments as a list, no shell
+        command, capture_output=True, env=environment, check=False
+    )
     if result.returncode:
         raise BackupError(f"pg_dump failed:\n{result.stderr.decode(errors='replace').strip()}")
 
 
 def _archive_revision(path: Path, name: str) -> str | None:
-    """The revision in the archive's version table; refuses a file that is not a
-    pg_dump archive of coursekit's tables."""
-    result = subprocess.run(
-        [_tool("pg_restore"), "--data-only", f"--table={migrate.VERSION_TABLE}", "--file=-",
-         str(path)],
+    """The revision in the archive's version table."""
+    rows = table_rows(path, migrate.VERSION_TABLE, name)
+    return rows[0]["version_num"] if len(rows) == 1 else None
+
+
+def table_rows(path: Path, table: str, name: str | None = None) -> list[dict[str, str]]:
+    """The rows of ``table`` in the archive at ``path``, each value as COPY's text (also
+    how a test reads a backup without restoring it). Refuses a file that is not a
+    pg_dump archive."""
+    result = subprocess.run(  # noqa: S603 - as above
+        [_tool("pg_restore"), "--data-only", f"--table={table}", "--file=-", str(path)],
         capture_output=True,
         check=False,
     )
     if result.returncode:
         raise BackupError(
-            f"{name} is not a pg_dump archive (custom format), so not a CourseKit backup:\n"
-            + result.stderr.decode(errors="replace").strip()
+            f"{name or path} is not a pg_dump archive (custom format), so not a CourseKit "
+            "backup:\n" + result.stderr.decode(errors="replace").strip()
         )
-    rows = _copy_rows(result.stdout.decode())
-    return rows[0] if len(rows) == 1 else None
-
-
-def _copy_rows(script: str) -> list[str]:
-    """The data lines of the ``COPY … FROM stdin`` block in a pg_restore script."""
-    lines = script.splitlines()
+    lines = result.stdout.decode().splitlines()
     starts = [n for n, line in enumerate(lines) if line.startswith("COPY ")]
     if not starts:
         return []
+    # COPY public.coursekit_x (id, name, …) FROM stdin;  then one line per row, then \.
+    header = lines[starts[0]]
+    columns = header[header.index("(") + 1 : header.index(")")].split(", ")
     data = lines[starts[0] + 1 :]
-    return data[: data.index("\\.")] if "\\." in data else []
+    data = data[: data.index("\\.")]
+    return [dict(zip(columns, line.split("\t"), strict=True)) for line in data]
 
 
 def _libpq(url: URL) -> tuple[str, dict[str, str]]:

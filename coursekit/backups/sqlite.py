@@ -23,10 +23,11 @@ from coursekit.backups.files import (
     BackupReport,
     RestoreReport,
     before_restore_name,
-    check_revision,
     head_revision,
     publish,
+    recorded_revision,
     refuse_to_overwrite,
+    restorable_revision,
     temporary_beside,
 )
 
@@ -52,7 +53,7 @@ def backup(source: Path, target: Path, *, force: bool) -> BackupReport:
             live.backup(copy)
             # One self-contained file: no -wal beside it to lose on the way to storage.
             copy.execute("PRAGMA journal_mode = DELETE")
-        revision = _verify(written, str(target))
+        revision = recorded_revision(_verify(written, str(target)), str(target))
         publish(written, target, force=force)
     return BackupReport(path=target, revision=revision, size=target.stat().st_size)
 
@@ -65,7 +66,7 @@ def restore(source: Path, live_path: Path) -> RestoreReport:
     """
     with temporary_beside(live_path) as scratch:
         shutil.copyfile(source, scratch)  # the operator's file is never opened for writing
-        revision = _verify(scratch, str(source))
+        revision = restorable_revision(_verify(scratch, str(source)), str(source))
         head = head_revision()
         if revision != head:
             migrate.upgrade_url(f"sqlite:///{scratch}")
@@ -87,8 +88,9 @@ def _open(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=LOCK_TIMEOUT_S)
 
 
-def _verify(path: Path, name: str) -> str:
-    """The revision of the coursekit database in ``path``; refuses anything else."""
+def _verify(path: Path, name: str) -> str | None:
+    """The revision the coursekit database in ``path`` records; refuses a file that is
+    not an undamaged SQLite database with coursekit's version table."""
     with open(path, "rb") as handle:
         if handle.read(len(HEADER)) != HEADER:
             raise BackupError(f"{name} is not a SQLite database, so not a CourseKit backup.")
@@ -105,8 +107,10 @@ def _verify(path: Path, name: str) -> str:
                 raise BackupError(f"{name} is not a CourseKit backup: it has no coursekit tables.")
             revisions = [
                 row[0]
-                for row in connection.execute(f"SELECT version_num FROM {migrate.VERSION_TABLE}")
+                for row in connection.execute(
+                    f"SELECT version_num FROM {migrate.VERSION_TABLE}"  # noqa: S608 - a constant
+                )
             ]
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{name} cannot be read as a SQLite database: {error}") from error
-    return check_revision(revisions[0] if len(revisions) == 1 else None, name)
+    return revisions[0] if len(revisions) == 1 else None

@@ -70,8 +70,7 @@ def backup_command(path: Path, force: bool) -> None:
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(
-        f"Backed up to {report.path} ({report.size:,} bytes, revision {report.revision}, "
-        "verified)."
+        f"Backed up to {report.path} ({report.size:,} bytes, revision {report.revision}, verified)."
     )
 
 
