@@ -4,6 +4,7 @@ a backup taken while a writer writes is consistent, and bad input changes nothin
 from __future__ import annotations
 
 import secrets
+import stat
 import sqlite3
 import threading
 from collections import Counter
@@ -181,6 +182,7 @@ def test_a_backup_never_overwrites_unless_forced(app, tmp_path):
     assert target.read_bytes() == b"yesterday's backup"
     assert run(app, "backup", str(target), "--force").exit_code == 0
     assert target.read_bytes() != b"yesterday's backup"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600, "learners' records: owner only"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
