@@ -4,8 +4,8 @@ a backup taken while a writer writes is consistent, and bad input changes nothin
 from __future__ import annotations
 
 import secrets
-import stat
 import sqlite3
+import stat
 import threading
 from collections import Counter
 from collections.abc import Iterator
