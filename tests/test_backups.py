@@ -98,6 +98,13 @@ def test_restore_puts_back_every_row_of_every_table(app_with_modules, tmp_path):
     for name in before:
         assert after[name] == before[name], f"{name} differs after the restore"
     assert after.keys() == before.keys()
+    with app.extensions["coursekit"].db.write_engine.begin() as connection:  # ids go on
+        new_id = connection.execute(
+            insert(AuditEntry.__table__).values(
+                at=utcnow(), action="user.name", subject="user:1", reason="", details={}
+            )
+        ).inserted_primary_key[0]
+    assert new_id > max(row[0] for row in before["coursekit_audit_entry"])
     kept = Path(result.output.split("Kept the replaced database as ")[1].split("\n")[0][:-1])
     assert kept.is_file() and ".before-restore-" in kept.name
     if is_sqlite(app):
@@ -229,13 +236,14 @@ def test_restore_refuses_a_backup_from_a_newer_version(app, tmp_path):
 
 
 @pytest.fixture
-def older_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
-    """An app on a second, empty database of the same backend."""
+def other_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a second, empty database of the same backend (on SQLite, a file that
+    does not exist yet), as on a new server."""
     url = app.extensions["coursekit"].db.engine.url
     if is_sqlite(app):
-        other, server = f"sqlite:///{tmp_path / 'older.sqlite3'}", None
+        other, server = f"sqlite:///{tmp_path / 'other.sqlite3'}", None
     else:
-        name = f"coursekit_older_{secrets.token_hex(4)}"
+        name = f"coursekit_other_{secrets.token_hex(4)}"
         server = create_engine(url, isolation_level="AUTOCOMMIT")
         with server.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -249,11 +257,11 @@ def older_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
         server.dispose()
 
 
-def test_restoring_an_older_backup_upgrades_it(app, older_app, tmp_path):
-    migrate.upgrade(older_app, "0010")
+def test_restoring_an_older_backup_upgrades_it(app, other_app, tmp_path):
+    migrate.upgrade(other_app, "0010")
     old = tmp_path / "old.backup"
     assert (
-        older_app.test_cli_runner().invoke(args=["coursekit", "db", "backup", str(old)]).exit_code
+        other_app.test_cli_runner().invoke(args=["coursekit", "db", "backup", str(old)]).exit_code
         == 0
     )
     result = run(app, "restore", str(old))
@@ -262,3 +270,12 @@ def test_restoring_an_older_backup_upgrades_it(app, older_app, tmp_path):
     with app.extensions["coursekit"].db.engine.connect() as connection:
         assert migrate.current_revision(connection) == head_revision()
     migrate.check(app)
+
+
+def test_restore_onto_a_new_server(app, other_app, tmp_path):
+    backup = tmp_path / "taken.backup"
+    assert run(app, "backup", str(backup)).exit_code == 0
+    result = run(other_app, "restore", str(backup))
+    assert result.exit_code == 0, result.output
+    assert "Kept" not in result.output, "an empty database has nothing to keep"
+    assert snapshot(other_app) == snapshot(app)

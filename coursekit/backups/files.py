@@ -30,11 +30,11 @@ class BackupReport:
 @dataclass(frozen=True)
 class RestoreReport:
     """A finished restore: the backup's revision, the revision the database is at now,
-    and where the replaced database was kept."""
+    and where the replaced database was kept (None: it had no coursekit tables)."""
 
     revision: str
     upgraded_to: str
-    before_restore: Path
+    before_restore: Path | None
 
 
 def recorded_revision(revision: str | None, what: str) -> str:

@@ -52,60 +52,55 @@ def restore(engine: Engine, source: Path, instance: Path) -> RestoreReport:
     """
     revision = restorable_revision(_archive_revision(source, str(source)), str(source))
     instance.mkdir(parents=True, exist_ok=True)
-    kept = before_restore_name(instance, "coursekit.dump")
-    with temporary_beside(kept) as previous:
-        _dump(engine.url, previous)
-        publish(previous, kept, force=False)
     with engine.connect() as connection:
         current = [
             name for name in inspect(connection).get_table_names() if name.startswith(TABLE_PREFIX)
         ]
+    kept = None
+    if current:
+        kept = before_restore_name(instance, "coursekit.dump")
+        with temporary_beside(kept) as previous:
+            _dump(engine.url, previous)
+            publish(previous, kept, force=False)
     drop = f"DROP TABLE IF EXISTS {', '.join(current)}" if current else "SELECT 1"
     conninfo, environment = _libpq(engine.url)
-    script = subprocess.Popen(  # noqa: S603 - tool from PATH, arguments as a list, no shell
-        [_tool("pg_restore"), "--no-owner", "--file=-", str(source)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    loaded = subprocess.run(  # noqa: S603 - as above
-        [
-            _tool("psql"),
+    # The whole script is written before psql starts: streamed, a pg_restore that died
+    # half-way would end psql's input early, and psql would commit half a database.
+    with temporary_beside(instance / "coursekit-restore.sql") as script:
+        _run("pg_restore", "--no-owner", f"--file={script}", str(source))
+        _run(
+            "psql",
             "--no-psqlrc",
             "--quiet",
             "--single-transaction",
             "--set=ON_ERROR_STOP=1",
             f"--command={drop}",
-            "--file=-",
+            f"--file={script}",
             f"--dbname={conninfo}",
-        ],
-        stdin=script.stdout,
-        capture_output=True,
-        env=environment,
-        check=False,
-    )
-    script.stdout.close()
-    script_errors = script.stderr.read().decode(errors="replace")
-    script.wait()
-    if script.returncode or loaded.returncode:
-        details = script_errors or loaded.stderr.decode(errors="replace")
-        raise BackupError(f"Restore failed; the database is unchanged.\n{details.strip()}")
+            environment=environment,
+        )
     return RestoreReport(revision=revision, upgraded_to=head_revision(), before_restore=kept)
+
+
+def _run(tool: str, *arguments: str, environment: dict[str, str] | None = None) -> None:
+    result = subprocess.run(  # noqa: S603 - tool from PATH, arguments as a list, no shell
+        [_tool(tool), *arguments], capture_output=True, env=environment, check=False
+    )
+    if result.returncode:
+        details = result.stderr.decode(errors="replace").strip()
+        raise BackupError(f"{tool} failed; nothing was changed.\n{details}")
 
 
 def _dump(url: URL, path: Path) -> None:
     conninfo, environment = _libpq(url)
-    command = [
-        _tool("pg_dump"),
+    _run(
+        "pg_dump",
         "--format=custom",
         f"--file={path}",
         f"--table={TABLES}",
         f"--dbname={conninfo}",
-    ]
-    result = subprocess.run(  # noqa: S603 - tool from PATH, arguments as a list, no shell
-        command, capture_output=True, env=environment, check=False
+        environment=environment,
     )
-    if result.returncode:
-        raise BackupError(f"pg_dump failed:\n{result.stderr.decode(errors='replace').strip()}")
 
 
 def _archive_revision(path: Path, name: str) -> str | None:
@@ -118,7 +113,7 @@ def table_rows(path: Path, table: str, name: str | None = None) -> list[dict[str
     """The rows of ``table`` in the archive at ``path``, each value as COPY's text (also
     how a test reads a backup without restoring it). Refuses a file that is not a
     pg_dump archive."""
-    result = subprocess.run(  # noqa: S603 - as above
+    result = subprocess.run(  # noqa: S603 - tool from PATH, arguments as a list, no shell
         [_tool("pg_restore"), "--data-only", f"--table={table}", "--file=-", str(path)],
         capture_output=True,
         check=False,

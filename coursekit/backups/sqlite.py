@@ -10,6 +10,7 @@ instead would pair it with the old database's ``-wal`` file and corrupt both.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from contextlib import closing
@@ -70,15 +71,40 @@ def restore(source: Path, live_path: Path) -> RestoreReport:
         head = head_revision()
         if revision != head:
             migrate.upgrade_url(f"sqlite:///{scratch}")
-        kept = before_restore_name(live_path.parent, live_path.name)
-        with temporary_beside(kept) as previous:
-            with closing(_open(live_path)) as live, closing(sqlite3.connect(previous)) as copy:
-                live.backup(copy)
-                copy.execute("PRAGMA journal_mode = DELETE")
-            publish(previous, kept, force=False)
+        kept = _keep(live_path) if live_path.is_file() else _create(live_path)
         with closing(sqlite3.connect(scratch)) as restored, closing(_open(live_path)) as live:
             restored.backup(live)
     return RestoreReport(revision=revision, upgraded_to=head, before_restore=kept)
+
+
+def _keep(live_path: Path) -> Path | None:
+    """Copy the live database beside it before it is replaced; None when it has no
+    coursekit tables (a new server's empty database), so there is nothing to keep."""
+    with closing(_open(live_path)) as live:
+        if not _has_table(live, migrate.VERSION_TABLE):
+            return None
+        kept = before_restore_name(live_path.parent, live_path.name)
+        with temporary_beside(kept) as previous:
+            with closing(sqlite3.connect(previous)) as copy:
+                live.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+            publish(previous, kept, force=False)
+    return kept
+
+
+def _create(live_path: Path) -> None:
+    """Make the database file a restore onto a new server fills: owner-only, like the
+    database coursekit creates itself (``db.default_sqlite_url``)."""
+    if not live_path.parent.is_dir():
+        raise BackupError(f"{live_path.parent}: no such folder for the database.")
+    os.close(os.open(live_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with closing(_open(live_path)) as live:
+        live.execute("PRAGMA journal_mode = WAL")
+
+
+def _has_table(connection: sqlite3.Connection, name: str) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return connection.execute(query, (name,)).fetchone() is not None
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -99,11 +125,7 @@ def _verify(path: Path, name: str) -> str | None:
             problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
             if problems != ["ok"]:
                 raise BackupError(f"{name} is damaged: {'; '.join(problems[:5])}")
-            has_versions = connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                (migrate.VERSION_TABLE,),
-            ).fetchone()
-            if not has_versions:
+            if not _has_table(connection, migrate.VERSION_TABLE):
                 raise BackupError(f"{name} is not a CourseKit backup: it has no coursekit tables.")
             revisions = [
                 row[0]

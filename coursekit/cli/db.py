@@ -86,7 +86,8 @@ def restore_command(path: Path) -> None:
         report = backups.restore(current_app, path)
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Kept the replaced database as {report.before_restore}.")
+    if report.before_restore:
+        click.echo(f"Kept the replaced database as {report.before_restore}.")
     upgraded = (
         f", upgraded to {report.upgraded_to}" if report.upgraded_to != report.revision else ""
     )
