@@ -65,6 +65,8 @@ def restore(source: Path, live_path: Path) -> RestoreReport:
     Nothing changes until the backup has been checked and, when older, upgraded in a
     scratch copy; the replaced database is kept beside the live one.
     """
+    if not live_path.parent.is_dir():
+        raise BackupError(f"{live_path.parent}: no such folder for the database.")
     with temporary_beside(live_path) as scratch:
         shutil.copyfile(source, scratch)  # the operator's file is never opened for writing
         revision = restorable_revision(_verify(scratch, str(source)), str(source))
@@ -95,8 +97,6 @@ def _keep(live_path: Path) -> Path | None:
 def _create(live_path: Path) -> None:
     """Make the database file a restore onto a new server fills: owner-only, like the
     database coursekit creates itself (``db.default_sqlite_url``)."""
-    if not live_path.parent.is_dir():
-        raise BackupError(f"{live_path.parent}: no such folder for the database.")
     os.close(os.open(live_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with closing(_open(live_path)) as live:
         live.execute("PRAGMA journal_mode = WAL")
