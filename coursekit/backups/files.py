@@ -49,11 +49,10 @@ def restorable_revision(revision: str | None, what: str) -> str:
     (a backup is taken whatever the revision, a restore needs code that knows it)."""
     revision = recorded_revision(revision, what)
     if revision not in migrate.known_revisions():
-        head = migrate.script_directory().get_current_head()
         raise BackupError(
             f"{what} is at schema revision {revision}, which this CourseKit version does not "
-            f"know (its newest is {head}): it was taken by a newer CourseKit. Install that "
-            "version to restore it."
+            f"know (its newest is {head_revision()}): it was taken by a newer CourseKit. "
+            "Install that version to restore it."
         )
     return revision
 
@@ -75,7 +74,12 @@ def refuse_to_overwrite(target: Path, force: bool) -> None:
 def temporary_beside(target: Path) -> Iterator[Path]:
     """A new, empty, owner-only file in ``target``'s folder (so the final rename stays on
     one file system), removed afterwards unless it was published."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        handle, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+        )
+    except OSError as error:
+        raise BackupError(f"Cannot write in {target.parent}: {error.strerror}.") from error
     os.close(handle)
     path = Path(name)
     try:
