@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from coursekit import backups, migrate
 from coursekit.migrations.downgrades import DowngradeRefused
 
-db_group = AppGroup("db", help="Database schema migrations.")
+db_group = AppGroup("db", help="Database schema migrations, backups and restores.")
 
 
 @db_group.command("upgrade")
