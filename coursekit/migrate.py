@@ -12,10 +12,14 @@ from contextlib import contextmanager
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import Connection, inspect
 
+from coursekit.db import Database, make_engine
+
 VERSION_TABLE = "coursekit_alembic_version"
+SCRIPT_LOCATION = "coursekit:migrations"
 
 
 @contextmanager
@@ -23,16 +27,31 @@ def alembic_config(app: Flask) -> Iterator[Config]:
     """An Alembic config bound to a write connection on ``app``'s database."""
     database = app.extensions["coursekit"].db
     with database.write_engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", "coursekit:migrations")
+        yield _config(connection)
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    if connection is not None:
         config.attributes["connection"] = connection
-        yield config
+    return config
 
 
 def upgrade(app: Flask, revision: str = "head") -> None:
     """Migrate the database up to ``revision``."""
     with alembic_config(app) as config:
         command.upgrade(config, revision)
+
+
+def upgrade_url(url: str, revision: str = "head") -> None:
+    """Migrate the database at ``url`` (not an app's: a restored copy, say) to ``revision``."""
+    database = Database(make_engine(url))
+    try:
+        with database.write_engine.begin() as connection:
+            command.upgrade(_config(connection), revision)
+    finally:
+        database.engine.dispose()
 
 
 def downgrade(app: Flask, revision: str) -> None:
@@ -46,6 +65,16 @@ def check(app: Flask) -> None:
     schema disagree."""
     with alembic_config(app) as config:
         command.check(config)
+
+
+def script_directory() -> ScriptDirectory:
+    """The migrations shipped with this version of coursekit."""
+    return ScriptDirectory.from_config(_config())
+
+
+def known_revisions() -> set[str]:
+    """Every revision this version of coursekit can migrate from or to."""
+    return {script.revision for script in script_directory().walk_revisions()}
 
 
 def current_revision(connection: Connection) -> str | None:
