@@ -182,6 +182,11 @@ def test_a_nul_character_is_refused_clearly_and_changes_nothing(
     response = clients["admin"].get("/admin/users?q=a%00b")
     assert response.status_code == 400
     assert "NUL" in response.text or "control character" in response.text
+    # A view's own reason for a 400 reaches the page, not only the generic hint.
+    report = "/teach/modules/trigger-point-foundations/report/1.0.0/learners?after=1%27"
+    refused = clients["instructor"].get(report)
+    assert refused.status_code == 400
+    assert "after must be the id of a learner in this list." in refused.text
     account = clients["learner"].get("/account")
     assert account.status_code == 200
     assert row_counts(app) == before
