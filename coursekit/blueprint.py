@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import HTTPException
@@ -62,6 +62,13 @@ HSTS = "max-age=31536000"
 ``http://localhost`` must not be pinned to HTTPS. Subdomains are the provider's to decide."""
 
 
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+NUL_REFUSED = (
+    "What you sent contains a NUL character (\\0), which no field accepts. "
+    "Remove it and try again; nothing was changed."
+)
+
+
 def check_csrf() -> None:
     """Refuse any state-changing request without a valid CSRF token, form or not."""
     if request.method in db.SAFE_METHODS:
@@ -71,6 +78,20 @@ def check_csrf() -> None:
         validate_csrf(token)
     except ValidationError as exc:
         raise CSRFError(str(exc)) from exc
+
+
+def refuse_nul_characters() -> None:
+    """Refuse a query string or form with a NUL character, before any view reads it.
+
+    No field has a use for one, PostgreSQL cannot store or compare text holding it (an
+    error, not an answer), and SQLite's LIKE stops reading a pattern there, so a search
+    for "\\x00" matched every row. A clear 400 on both backends, and nothing changes.
+    """
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method not in db.SAFE_METHODS and request.mimetype in FORM_MIMETYPES:
+        values += [*request.form.values(), *request.form.keys()]
+    if any("\x00" in value for value in values):
+        abort(400, description=NUL_REFUSED)
 
 
 def reload_packages_in_debug() -> None:
@@ -123,6 +144,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
         static_url_path="/static",
     )
     bp.before_request(reload_packages_in_debug)
+    bp.before_request(refuse_nul_characters)
     bp.before_request(enforce_access)
     bp.before_request(check_csrf)
     bp.after_request(commit_request)

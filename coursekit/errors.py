@@ -66,9 +66,10 @@ def render_error(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict
         message = (
             "This form has expired or was sent from another site. Reload the page and try again."
         )
-    elif code in ERROR_HINTS:
+    elif code in ERROR_HINTS and error.description == type(error).description:
         message = ERROR_HINTS[code]
     else:
+        # A view's own words (abort(400, description=...)) say what was wrong.
         message = error.description or ""
     title = ERROR_TITLES.get(code, error.name)
     page = render_template("coursekit/errors/error.html", code=code, title=title, message=message)

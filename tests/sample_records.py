@@ -143,10 +143,16 @@ def staged_upload(app: Flask, folder: Path, module_id: str = FOUNDATIONS) -> tup
     """The instructor stages version 1.1.0 of ``module_id``, a small package as the test
     factory writes it (the published 1.0.0 already shows the preview pages with its
     large question banks); its first lesson's slug and the upload's id."""
-    candidate = package_candidate(write_package(folder, module_id, version=STAGED_VERSION))
+    return stage_folder(app, write_package(folder, module_id, version=STAGED_VERSION))
+
+
+def stage_folder(app: Flask, module_folder: Path) -> tuple[str, int]:
+    """The instructor stages the package in ``module_folder``: its first lesson's slug and
+    the upload's id."""
+    candidate = package_candidate(module_folder)
     staged = load_package(candidate.files, candidate.shared).package
     with app.app_context():
         actor = db.session.scalar(select(User).where(User.email == INSTRUCTOR))
-        upload = stage_upload(pack(staged), f"{module_id}.zip", actor=actor, now=utcnow())
+        upload = stage_upload(pack(staged), f"{staged.id}.zip", actor=actor, now=utcnow())
         db.session.commit()
         return staged.lessons[0].slug, upload.id
