@@ -40,7 +40,7 @@ from coursekit.certificates import roster_views, verify_views
 from coursekit.certificates import views as certificate_views
 from coursekit.certificates.badges import views as badge_views
 from coursekit.certificates.provider import views as provider_views
-from coursekit.errors import page_without_database, render_error, render_unavailable
+from coursekit.errors import render_error, render_unavailable
 from coursekit.lessons import views as lesson_views
 from coursekit.packages.publishing import publish_packages
 from coursekit.progress import views as progress_views
@@ -98,15 +98,13 @@ def add_security_headers(response: Response) -> Response:
 def template_context() -> dict[str, Any]:
     """What every coursekit template may use."""
     config = current_app.config
-    # The page about a failed database cannot ask it who is signed in.
-    offline = page_without_database()
-    account = None if offline else current_account()
+    account = current_account()
     return {
         "ck_site_name": config["COURSEKIT_SITE_NAME"],
         "ck_provider_name": config["COURSEKIT_PROVIDER_NAME"],
         "ck_account": account,
         "ck_roles": account.role_names if account else frozenset(),
-        "ck_signed_in": not offline and current_user.is_authenticated,
+        "ck_signed_in": current_user.is_authenticated,
         "ck_own_login": current_app.extensions["coursekit"].own_login,
         "ck_logout_form": LogoutForm,
         "ck_short_seat_time": config["COURSEKIT_SEAT_TIME_SCALE"] < 1,

@@ -238,10 +238,16 @@ def commit_request(response_ok: bool) -> None:
     current = g.get("_coursekit_session")
     if current is None:
         return
-    if response_ok:
-        current.commit()
-    else:
+    if not response_ok:
         current.rollback()
+        return
+    try:
+        current.commit()
+    except BaseException:
+        # A COMMIT the database refused (busy, disk full, gone) may leave the
+        # transaction open on the connection, which would go back to the pool with it.
+        current.rollback()
+        raise
 
 
 _AFTER_COMMIT = "coursekit_after_commit"

@@ -7,7 +7,7 @@ import logging
 import sqlite3
 from collections.abc import Mapping
 
-from flask import g, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import ImmutableMultiDict
@@ -98,12 +98,6 @@ def is_out_of_space(error: BaseException) -> bool:
     return False
 
 
-def page_without_database() -> bool:
-    """Whether the page being rendered must not query the database (it reports that
-    the database failed), so the template context leaves out the signed-in account."""
-    return bool(g.get("_coursekit_without_database"))
-
-
 def render_unavailable(error: Exception) -> Response:
     """A 503 for a request the database or the disk could not complete (an
     ``OperationalError``: unreachable, restarting, out of space; or an ``OSError`` of a
@@ -120,7 +114,9 @@ def render_unavailable(error: Exception) -> Response:
     if request.is_json or request.accept_mimetypes.best == "application/json":
         response = jsonify({"error": {"code": 503, "message": message}})
     else:
-        g._coursekit_without_database = True
+        # Flask-Login's context processor loads the signed-in user for every template,
+        # from the database that just failed: this page is rendered as for a visitor.
+        g._login_user = current_app.login_manager.anonymous_user()
         page = render_template(
             "coursekit/errors/error.html", code=503, title=ERROR_TITLES[503], message=message
         )
