@@ -71,7 +71,9 @@ class DatabaseFault:
         self.fired = True
         if not self.postgresql:
             raise sqlite3.OperationalError("disk I/O error")
-        backend = dbapi_connection.info.backend_pid
+        # A commit hands over the pool's wrapper, a statement the driver's connection.
+        driver = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        backend = driver.info.backend_pid
         admin = create_engine(self.engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             # Wait (up to 5 s) until the backend has really gone.

@@ -99,9 +99,7 @@ def post(client, page: str, action: str, data: dict) -> Callable[[], TestRespons
     return lambda: client.post(action, data={"csrf_token": token, **data})
 
 
-def test_each_write_of_a_learners_journey_is_all_or_nothing(
-    make_app, content, clock, mail_outbox
-):
+def test_each_write_of_a_learners_journey_is_all_or_nothing(make_app, content, clock, mail_outbox):
     app = make_app(
         COURSEKIT_MODULES_PATH=str(content / "modules"),
         COURSEKIT_PUBLISH_ON_START=True,
@@ -151,9 +149,7 @@ def test_each_write_of_a_learners_journey_is_all_or_nothing(
     assert submit_attempt().json == graded.json and snapshot(app) == again
 
     mail_outbox.clear()
-    evaluation = post(
-        learner, "/modules/calf/evaluation", "/modules/calf/evaluation", EVALUATION
-    )
+    evaluation = post(learner, "/modules/calf/evaluation", "/modules/calf/evaluation", EVALUATION)
     through_commit_fault(app, fault, evaluation)
     assert mail_outbox == [], "a certificate mail went out for a certificate not kept"
     assert through_faults(app, fault, evaluation).status_code in (302, 303)
