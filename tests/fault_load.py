@@ -51,6 +51,8 @@ class Learner:
     """503 answers (the database away)."""
     grade: dict[str, Any] | None = None
     failure: str | None = None
+    waiting: bool = False
+    """Whether a request of this learner's is on its way (for aiming a fault at it)."""
 
     def __post_init__(self) -> None:
         self.session = requests.Session()
@@ -58,6 +60,7 @@ class Learner:
     def send(self, method: str, path: str, expected: int, **options: Any) -> requests.Response:
         """Send until an answer other than a cut connection or a 503 comes back."""
         for _ in range(TRIES):
+            self.waiting = True
             try:
                 response = self.session.request(
                     method, self.base_url + path, timeout=60, allow_redirects=False, **options
@@ -66,6 +69,8 @@ class Learner:
                 self.cut += 1
                 time.sleep(0.05)
                 continue
+            finally:
+                self.waiting = False
             if response.status_code == 503:
                 assert response.headers["Retry-After"], "a 503 without Retry-After"
                 self.unavailable += 1

@@ -46,9 +46,13 @@ def test_killed_workers_lose_duplicate_or_half_write_no_submission(
             killed: list[int] = []
 
             def kill_workers() -> None:
-                while len(killed) < KILLS and not done.wait(0.5):
+                # Each kill aimed at a moment some learner's request is on its way; on
+                # until a kill has cut a request, which is the fault under test.
+                while not done.wait(0.3):
+                    if len(killed) >= KILLS and sum(person.cut for person in people):
+                        return
                     workers = server.worker_pids()
-                    if workers:
+                    if workers and any(person.waiting for person in people):
                         victim = workers[len(killed) % len(workers)]
                         os.kill(victim, signal.SIGKILL)
                         killed.append(victim)
