@@ -65,7 +65,8 @@ class Learner:
                 response = self.session.request(
                     method, self.base_url + path, timeout=60, allow_redirects=False, **options
                 )
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # Cut before the answer, or half-way through its body.
                 self.cut += 1
                 time.sleep(0.05)
                 continue
