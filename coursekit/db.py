@@ -283,6 +283,14 @@ def _drop_rolled_back(rolled_back: Session, transaction: Any) -> None:
         ]
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_commit(ended: Session, transaction: Any) -> None:
+    # The outermost transaction ended: its callbacks ran at its commit, or it was
+    # rolled back or closed unfinished, and none may run at a later transaction's commit.
+    if transaction.parent is None:
+        ended.info.pop(_AFTER_COMMIT, None)
+
+
 def _inside(queued_in: Any, transaction: Any) -> bool:
     while queued_in is not None:
         if queued_in is transaction:

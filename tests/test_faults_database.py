@@ -227,3 +227,25 @@ def test_the_host_apps_own_routes_keep_their_own_error_handling(database_url):
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(delete(table))
         engine.dispose()
+
+
+def test_after_commit_callbacks_run_only_for_what_was_committed(app):
+    ran: list[str] = []
+    with app.app_context():
+        db.after_commit(lambda: ran.append("outer"))
+        with db.session.begin_nested():
+            db.after_commit(lambda: ran.append("released savepoint"))
+        with pytest.raises(ValueError), db.session.begin_nested():
+            db.after_commit(lambda: ran.append("rolled-back savepoint"))
+            raise ValueError
+        assert ran == []  # nothing before the commit
+        db.session.commit()
+        assert ran == ["outer", "released savepoint"]
+        db.after_commit(lambda: ran.append("rolled back"))
+        db.session.rollback()
+        db.session.execute(select(Completion.id))
+        db.after_commit(lambda: ran.append("closed unfinished"))
+        db.session.close()
+        db.session.execute(select(Completion.id))
+        db.session.commit()
+    assert ran == ["outer", "released savepoint"]
