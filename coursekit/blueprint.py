@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import ValidationError
@@ -39,7 +40,7 @@ from coursekit.certificates import roster_views, verify_views
 from coursekit.certificates import views as certificate_views
 from coursekit.certificates.badges import views as badge_views
 from coursekit.certificates.provider import views as provider_views
-from coursekit.errors import render_error
+from coursekit.errors import render_error, render_unavailable
 from coursekit.lessons import views as lesson_views
 from coursekit.packages.publishing import publish_packages
 from coursekit.progress import views as progress_views
@@ -103,8 +104,13 @@ def reload_packages_in_debug() -> None:
 
 
 def commit_request(response: Response) -> Response:
-    """Commit the request's writes once if it succeeded, roll them back if not."""
-    db.commit_request(response_ok=response.status_code < 400)
+    """Commit the request's writes once if it succeeded, roll them back if not. A commit
+    the database refuses (gone, restarting, disk full) kept nothing: the view's answer
+    is replaced by the 503 page, so nobody is told that something was saved."""
+    try:
+        db.commit_request(response_ok=response.status_code < 400)
+    except OperationalError as error:
+        return render_unavailable(error)
     return response
 
 
@@ -147,9 +153,13 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.before_request(refuse_nul_characters)
     bp.before_request(enforce_access)
     bp.before_request(check_csrf)
-    bp.after_request(commit_request)
+    # After-request hooks run last-registered first: the commit goes first, so a 503
+    # that replaces a response whose commit failed gets the security headers too.
     bp.after_request(add_security_headers)
+    bp.after_request(commit_request)
     bp.register_error_handler(HTTPException, render_error)
+    bp.register_error_handler(OperationalError, render_unavailable)
+    bp.register_error_handler(OSError, render_unavailable)
     bp.context_processor(template_context)
     bp.register_blueprint(pages.bp)
     bp.register_blueprint(account_views.bp)

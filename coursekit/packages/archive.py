@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import io
-import secrets
-import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from coursekit.files import create_folder
 from coursekit.packages.certificate_template import CERTIFICATE_TEMPLATE
 from coursekit.packages.loader import LoadedPackage, load_package
 from coursekit.packages.media import CONTENT_TYPES, MediaProblem, check_media
@@ -72,25 +71,25 @@ def _kind_problem(files: ZipFiles, name: str) -> Problem | None:
 def unpack(data: bytes, label: str, destination: Path, limits: Limits = DEFAULT_LIMITS) -> Path:
     """Validate the zip's package, then write its files to ``destination/<module id>``.
 
-    Nothing is written unless the package is valid and the target folder does not exist.
-    The files are written into a staging folder beside the target and renamed into place
-    whole, so a write that fails partway (a full disk) leaves nothing behind.
+    Nothing is written unless the package is valid and the target folder does not exist,
+    and the folder appears whole or not at all (a full disk part way leaves nothing that
+    would then be loaded as a broken package, or refuse the retry as existing).
     """
     loaded = load_zip(data, label, limits)
     target = destination / loaded.package.id
     if target.exists():
         raise PackageInvalid([Problem(str(target), 0, 0, "already exists; not overwritten")])
-    destination.mkdir(parents=True, exist_ok=True)
-    staging = destination / f".{loaded.package.id}.unpacking-{secrets.token_hex(4)}"
-    try:
-        staging.mkdir()
+
+    def fill(folder: Path) -> None:
         for name, content in sorted(loaded.package.files.items()):
-            path = staging / name
+            path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
-        staging.rename(target)
+
+    destination.mkdir(parents=True, exist_ok=True)
+    try:
+        create_folder(target, fill)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         message = f"could not be written ({exc.strerror or exc}); nothing was kept"
         raise PackageInvalid([Problem(str(target), 0, 0, message)]) from exc
     return target
