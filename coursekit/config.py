@@ -343,7 +343,7 @@ SETTINGS: tuple[Setting, ...] = (
         "COURSEKIT_WEBHOOK_BACKOFF_SECONDS",
         30.0,
         "Wait before a webhook delivery's second try; it doubles for each further try (less "
-        "up to a fifth at random), up to `COURSEKIT_WEBHOOK_BACKOFF_CAP_SECONDS`.",
+        "up to a fifth at random), up to the cap below.",
     ),
     Setting(
         "COURSEKIT_WEBHOOK_BACKOFF_CAP_SECONDS",
