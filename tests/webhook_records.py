@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -19,9 +20,10 @@ from coursekit.accounts.queries import user_by_email
 from coursekit.certificates.models import Certificate
 from coursekit.certificates.operations import reissue_certificate, revoke_certificate
 from coursekit.db import utcnow
+from coursekit.webhooks.delivery import DeliverySettings
 from coursekit.webhooks.events import EVENT_TYPES
 from coursekit.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from coursekit.webhooks.operations import register_endpoint
+from coursekit.webhooks.operations import claim_due, record_try, register_endpoint
 from tests.certificate_records import certificate_settings
 from tests.helpers import make_user
 from tests.package_factory import write_package, write_worksheet
@@ -115,3 +117,41 @@ def deliverer(app: Flask, tmp_path: Path, *args: str, **settings) -> subprocess.
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+
+def register_webhook(app: Flask) -> int:
+    """The sample records' endpoint: a public https receiver of every event (never
+    contacted: nothing delivers in the page tests); its id."""
+    with app.app_context():
+        endpoint = register_endpoint(
+            "https://crm.example.org/coursekit/events",
+            list(EVENT_TYPES),
+            description="CRM: enrolments and certificates",
+            actor=None,
+            allow_private=False,
+            now=utcnow(),
+        )
+        db.session.commit()
+        return endpoint.id
+
+
+def failed_delivery(app: Flask) -> int:
+    """The oldest due delivery, tried once by the deliverer and answered HTTP 503; its id."""
+    settings = DeliverySettings()
+    with app.app_context():
+        at = utcnow() + timedelta(days=1)
+        delivery = claim_due(now=at, lease=settings.lease)
+        assert delivery is not None, "the sample records queue deliveries"
+        record_try(
+            delivery.id,
+            delivery.tries,
+            status=503,
+            response="Service Unavailable: the CRM is down for maintenance.",
+            error="HTTP 503",
+            started=at,
+            now=at,
+            retry_in=settings.retry_in,
+            max_tries=settings.max_tries,
+        )
+        db.session.commit()
+        return delivery.id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -29,7 +29,7 @@ class EndpointForm(FlaskForm):
     )
     events = SelectMultipleField(
         "Events",
-        choices=list(EVENT_TYPES.items()),
+        choices=[SelectChoice(name, label) for name, label in EVENT_TYPES.items()],
         validators=[DataRequired(message="Choose at least one event.")],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
