@@ -154,6 +154,8 @@ SAMPLE_ARGS = {
     "thumbprint": "0" * 43,
     "user_id": 999_999,
     "upload_id": 999_999,
+    "endpoint_id": 999_999,
+    "delivery_id": 999_999,
 }
 ROLES = {
     "anonymous": None,
