@@ -21,7 +21,7 @@ from coursekit.db import utcnow
 from coursekit.packages.queries import current_versions
 from coursekit.webhooks.delivery import DeliverySettings, deliver_due
 from coursekit.webhooks.models import DeliveryState, WebhookDelivery, WebhookTry
-from coursekit.webhooks.operations import redeliver
+from coursekit.webhooks.operations import record_event, redeliver
 from tests.helpers import make_user
 from tests.test_certificate_on_completion import complete_the_module
 from tests.test_seat_time import Clock
@@ -203,7 +203,7 @@ def test_a_deliverer_killed_mid_delivery_is_restarted_and_each_event_arrives_onc
             assert restarted.poll() is None, restarted.stdout.read().decode()
             time.sleep(0.2)
     finally:
-        restarted.send_signal(signal.SIGTERM)
+        restarted.kill()
         restarted.wait(10)
 
     counts = receiver.counts()
@@ -213,6 +213,27 @@ def test_a_deliverer_killed_mid_delivery_is_restarted_and_each_event_arrives_onc
     assert len(receiver.processed) == expected, "and the receiver acted on each once"
     assert {event.uuid for event in events(app)} == set(receiver.processed)
     assert len(events(app)) == expected
+
+
+def test_two_deliverers_at_once_send_each_delivery_once(make_app, tmp_path, receiver):
+    app = webhook_app(make_app, tmp_path)
+    receiver.secrets.append(register(app, receiver.url))
+    with app.app_context():
+        for number in range(30):
+            record_event("certificate.issued", lambda n=number: {"n": n}, now=utcnow())
+        db.session.commit()
+    workers = [deliverer(app, tmp_path, "--once") for _ in range(2)]
+    outputs = []
+    for worker in workers:
+        try:
+            outputs.append(worker.communicate(timeout=120)[0].decode())
+        finally:
+            worker.kill()
+    assert all(worker.returncode == 0 for worker in workers), outputs
+    assert set(receiver.counts().values()) == {1} and len(receiver.processed) == 30
+    assert delivery_states(app) == Counter({DeliveryState.DELIVERED: 30})
+    sent = sorted(int(output.split()[0]) for output in outputs)
+    assert sum(sent) == 30, outputs
 
 
 def _enrol_one(app, *, commit: bool = True) -> None:
