@@ -46,6 +46,7 @@ from coursekit.packages.publishing import publish_packages
 from coursekit.progress import views as progress_views
 from coursekit.progress.reports import views as report_views
 from coursekit.progress.transcript import views as transcript_views
+from coursekit.webhooks import views as webhook_views
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -189,6 +190,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(staged_preview_views.bp)
     bp.register_blueprint(authoring_views.bp)
     bp.register_blueprint(upload_admin_views.bp)
+    bp.register_blueprint(webhook_views.bp)
     if own_login:
         bp.register_blueprint(auth_views.bp)
     return bp

@@ -194,6 +194,13 @@ PAGES: dict[str, dict[str, Visit]] = {
     "coursekit.rosters.roster": {"": Visit(ADMIN, 5)},
     "coursekit.rosters.audit_packet": {"": Visit(ADMIN, 2)},
     "coursekit.audit.log": {"": Visit(ADMIN, 5)},
+    "coursekit.webhooks.index": {"": Visit(ADMIN, 2)},
+    "coursekit.webhooks.endpoint": {
+        "": Visit(ADMIN, 3, lambda s: {"endpoint_id": s.webhook_endpoint})
+    },
+    "coursekit.webhooks.delivery": {
+        "": Visit(ADMIN, 3, lambda s: {"delivery_id": s.webhook_delivery})
+    },
 }
 
 # GET endpoints that are no HTML page: measured for their queries, not looked at.

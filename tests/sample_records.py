@@ -47,6 +47,7 @@ from tests.report_records import enrol, lesson_events
 from tests.test_seminar_journey import evaluate, review_worksheet, submit_worksheet, take_post_test
 from tests.test_seminars import FOUNDATIONS, package
 from tests.verification_records import modify
+from tests.webhook_records import failed_delivery, register_webhook
 
 LEARNER = "mei@example.org"
 INSTRUCTOR = "okafor@example.org"
@@ -76,12 +77,16 @@ class Samples:
     media_hash: str
     media_name: str
     roster_export: int
+    webhook_endpoint: int
+    webhook_delivery: int
 
 
 def seed(app: Flask, folder: Path) -> Samples:
     """Write the records above through ``app``; ``folder`` holds the staged package's
     files."""
     make_user(app, ADMIN, Role.ADMIN, first_name="Ada", last_name="Admin")
+    # Registered first, so the records below queue their events as a provider's would.
+    webhook_endpoint = register_webhook(app)
     learner_id = make_user(app, LEARNER, first_name="Mei", last_name="Lindqvist")
     make_user(app, INSTRUCTOR, Role.INSTRUCTOR, first_name="Ngozi", last_name="Okafor")
     for module_id in (FOUNDATIONS, CALF, SHIN):
@@ -136,6 +141,8 @@ def seed(app: Flask, folder: Path) -> Samples:
         media_hash=media_hash,
         media_name=next(name for name in package(FOUNDATIONS).files if name.startswith("media/")),
         roster_export=roster_export,
+        webhook_endpoint=webhook_endpoint,
+        webhook_delivery=failed_delivery(app),
     )
 
 

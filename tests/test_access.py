@@ -105,6 +105,14 @@ EXPECTED_POLICIES = {
     "coursekit.verify.lookup": "public",
     "coursekit.audit.log": "admin",
     "coursekit.audit.export": "admin",
+    "coursekit.webhooks.index": "admin",
+    "coursekit.webhooks.register": "admin",
+    "coursekit.webhooks.endpoint": "admin",
+    "coursekit.webhooks.rotate": "admin",
+    "coursekit.webhooks.disable": "admin",
+    "coursekit.webhooks.enable": "admin",
+    "coursekit.webhooks.delivery": "admin",
+    "coursekit.webhooks.redeliver": "admin",
     # Previews also need an assignment to the module (or the admin role): checked in the views.
     "coursekit.preview.module": "instructor",
     "coursekit.preview.lesson": "instructor",
@@ -146,6 +154,8 @@ SAMPLE_ARGS = {
     "thumbprint": "0" * 43,
     "user_id": 999_999,
     "upload_id": 999_999,
+    "endpoint_id": 999_999,
+    "delivery_id": 999_999,
 }
 ROLES = {
     "anonymous": None,
