@@ -352,6 +352,57 @@ SEEDS: dict[str, Rows] = {
     "0012": {
         "coursekit_user": [_user(3, "okafor@example.org", "Ngozi", "Okafor", "654321")],
     },
+    "0014": {
+        "coursekit_webhook": [
+            {
+                "id": 1,
+                "url": "https://crm.example.org/hooks/coursekit",
+                "description": "CRM",
+                "events": ["certificate.issued"],
+                "secret": "0" * 64,
+                "state": "active",
+                "created_at": at(180),
+                "created_by_id": 2,
+                "secret_rotated_at": None,
+                "disabled_at": None,
+            },
+        ],
+        "coursekit_webhook_event": [
+            {
+                "id": 1,
+                "uuid": "7f0c2c1e-2f4b-4c55-9a57-0d7d3b1f2a10",
+                "type": "certificate.issued",
+                "payload": {"certificate_id": 1},
+                "created_at": at(181),
+            },
+        ],
+        "coursekit_webhook_delivery": [
+            {
+                "id": 1,
+                "event_id": 1,
+                "endpoint_id": 1,
+                "state": "delivered",
+                "tries": 1,
+                "next_attempt_at": at(181),
+                "last_attempt_at": at(181),
+                "last_status": 200,
+                "last_response": "ok",
+                "last_error": "",
+                "delivered_at": at(181),
+            },
+        ],
+        "coursekit_webhook_try": [
+            {
+                "id": 1,
+                "delivery_id": 1,
+                "at": at(181),
+                "status": 200,
+                "response": "ok",
+                "error": "",
+                "milliseconds": 42,
+            },
+        ],
+    },
 }
 
 

@@ -7,6 +7,8 @@ Revises: 0012
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0014"
 down_revision = "0012"
 branch_labels = None
@@ -107,7 +109,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # For developers only: the outbox, with every delivery's history, goes with it.
+    refuse_if_rows(
+        revision,
+        {
+            "coursekit_webhook": "registered webhook endpoints",
+            "coursekit_webhook_event": "events waiting in or sent from the outbox",
+        },
+    )
     op.drop_table("coursekit_webhook_try")
     op.drop_table("coursekit_webhook_delivery")
     op.drop_table("coursekit_webhook_event")
