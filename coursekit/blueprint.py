@@ -20,6 +20,7 @@ from coursekit.access import current_account, enforce_access
 from coursekit.accounts import auth_views
 from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
+from coursekit.accounts.host import views as host_profile_views
 from coursekit.admin import console_views
 from coursekit.admin import views as admin_views
 from coursekit.admin.modules import views as admin_module_views
@@ -113,8 +114,8 @@ def template_context() -> dict[str, Any]:
 
 
 def make_blueprint(*, own_login: bool) -> Blueprint:
-    """Build the blueprint for one app; the credential pages only when coursekit owns
-    the login."""
+    """Build the blueprint for one app: the credential pages when coursekit owns the
+    login, the host users' first-visit page when the host does."""
     bp = Blueprint(
         "coursekit",
         __name__,
@@ -159,4 +160,6 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(upload_admin_views.bp)
     if own_login:
         bp.register_blueprint(auth_views.bp)
+    else:
+        bp.register_blueprint(host_profile_views.bp)
     return bp
