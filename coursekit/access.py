@@ -29,6 +29,7 @@ Policy = RoleName | ObjectCheck
 F = TypeVar("F", bound=Callable[..., Any])
 
 POLICY_ATTRIBUTE = "_coursekit_access"
+API_BLUEPRINT = "coursekit.api"
 ROLE_POLICIES: tuple[RoleName, ...] = ("public", "learner", "instructor", "admin")
 
 # Which roles satisfy each role policy. Admins run the whole provider, so they may do
@@ -87,7 +88,8 @@ def is_allowed(policy: Policy, account: User | None, view_args: dict[str, Any]) 
 
 def enforce_access() -> None:
     """Blueprint ``before_request``: refuse the request unless its endpoint's policy allows
-    the current user. Anonymous users are sent to sign in; others get 403."""
+    the current user. Anonymous users are sent to sign in (API requests get 401: a
+    program has no sign-in page to go to); others get 403."""
     if request.endpoint is None:
         return  # routing failed; the 404/405 is raised by Flask itself
     policy = policy_of(request.endpoint)
@@ -96,5 +98,7 @@ def enforce_access() -> None:
     if is_allowed(policy, current_account(), request.view_args or {}):
         return
     if not current_user.is_authenticated:
+        if API_BLUEPRINT in request.blueprints:
+            abort(401)
         abort(current_app.login_manager.unauthorized())
     abort(403)
