@@ -32,6 +32,7 @@ Policy = RoleName | ObjectCheck
 F = TypeVar("F", bound=Callable[..., Any])
 
 POLICY_ATTRIBUTE = "_coursekit_access"
+API_BLUEPRINT = "coursekit.api"
 ROLE_POLICIES: tuple[RoleName, ...] = ("public", "signed-in", "learner", "instructor", "admin")
 
 # Which roles satisfy each role policy. Admins run the whole provider, so they may do
@@ -115,9 +116,10 @@ def is_allowed(policy: Policy, account: User | None, view_args: dict[str, Any]) 
 
 def enforce_access() -> None:
     """Blueprint ``before_request``: refuse the request unless its endpoint's policy allows
-    the current user. Anonymous users are sent to sign in; a host user without a CE
-    profile is sent to complete it (then on to the page they asked for, if a GET);
-    others get 403."""
+    the current user. Anonymous users are sent to sign in (API requests get 401: a
+    program has no sign-in page to go to). A host user without a CE profile is sent to
+    complete it, then on to the page they asked for (a GET); the API answers them 403,
+    like everyone else the policy refuses."""
     if request.endpoint is None:
         return  # routing failed; the 404/405 is raised by Flask itself
     policy = policy_of(request.endpoint)
@@ -126,8 +128,10 @@ def enforce_access() -> None:
     if is_allowed(policy, current_account(), request.view_args or {}):
         return
     if not current_user.is_authenticated:
+        if API_BLUEPRINT in request.blueprints:
+            abort(401)
         abort(current_app.login_manager.unauthorized())
-    if needs_ce_profile():
+    if needs_ce_profile() and API_BLUEPRINT not in request.blueprints:
         after = {"next": request.full_path.rstrip("?")} if request.method == "GET" else {}
         abort(redirect(url_for("coursekit.host_profile.complete", **after)))
     abort(403)

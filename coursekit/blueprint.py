@@ -25,6 +25,11 @@ from coursekit.admin import console_views
 from coursekit.admin import views as admin_views
 from coursekit.admin.modules import views as admin_module_views
 from coursekit.admin.users import views as user_admin_views
+from coursekit.api.auth import authenticate_token, current_token
+from coursekit.api.blueprint import UNMATCHED_ENDPOINT as API_UNMATCHED
+from coursekit.api.blueprint import URL_PREFIX as API_PREFIX
+from coursekit.api.blueprint import bp as api_bp
+from coursekit.api.tokens import views as token_views
 from coursekit.assessment import statistics_views
 from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
@@ -64,8 +69,14 @@ HSTS = "max-age=31536000"
 
 
 def check_csrf() -> None:
-    """Refuse any state-changing request without a valid CSRF token, form or not."""
-    if request.method in db.SAFE_METHODS:
+    """Refuse any state-changing request without a valid CSRF token, form or not.
+
+    An API request signed in by a bearer token needs none: no cookie is involved, so no
+    other site can make a browser send it. Nor does the API's answer for unknown
+    addresses, which changes nothing and must say 404/405 rather than "no CSRF token"."""
+    if request.method in db.SAFE_METHODS or current_token() is not None:
+        return
+    if request.endpoint == API_UNMATCHED:
         return
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:
@@ -124,6 +135,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
         static_url_path="/static",
     )
     bp.before_request(reload_packages_in_debug)
+    bp.before_request(authenticate_token)
     bp.before_request(enforce_access)
     bp.before_request(check_csrf)
     bp.after_request(commit_request)
@@ -158,6 +170,8 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(staged_preview_views.bp)
     bp.register_blueprint(authoring_views.bp)
     bp.register_blueprint(upload_admin_views.bp)
+    bp.register_blueprint(token_views.bp)
+    bp.register_blueprint(api_bp, url_prefix=API_PREFIX)
     if own_login:
         bp.register_blueprint(auth_views.bp)
     else:

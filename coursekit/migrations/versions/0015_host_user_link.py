@@ -5,14 +5,14 @@ keyed by the host's user id (unique: one account per host user); such an account
 password, because the host owns the credentials (docs/integration.md).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
