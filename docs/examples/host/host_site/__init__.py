@@ -13,7 +13,7 @@ from flask import Flask
 from flask_login import LoginManager
 
 from coursekit import CourseKit
-from host_site import ce_events, members, views
+from host_site import ce_api, ce_events, members, views
 
 
 def create_app(settings: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
@@ -44,4 +44,7 @@ def create_app(settings: dict[str, Any] | None = None, instance_path: str | None
 
     # 3. Listen to CourseKit's signals, for this app only.
     ce_events.connect(app)
+
+    # 4. The site's own jobs call CourseKit's JSON API over HTTP with a token.
+    ce_api.init_app(app)
     return app
