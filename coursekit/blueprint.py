@@ -21,10 +21,16 @@ from coursekit.access import current_account, enforce_access
 from coursekit.accounts import auth_views
 from coursekit.accounts import views as account_views
 from coursekit.accounts.forms import LogoutForm
+from coursekit.accounts.host import views as host_profile_views
 from coursekit.admin import console_views
 from coursekit.admin import views as admin_views
 from coursekit.admin.modules import views as admin_module_views
 from coursekit.admin.users import views as user_admin_views
+from coursekit.api.auth import authenticate_token, current_token
+from coursekit.api.blueprint import UNMATCHED_ENDPOINT as API_UNMATCHED
+from coursekit.api.blueprint import URL_PREFIX as API_PREFIX
+from coursekit.api.blueprint import bp as api_bp
+from coursekit.api.tokens import views as token_views
 from coursekit.assessment import statistics_views
 from coursekit.assessment.attempts import views as attempt_views
 from coursekit.assessment.evaluations import views as evaluation_views
@@ -72,8 +78,14 @@ NUL_REFUSED = (
 
 
 def check_csrf() -> None:
-    """Refuse any state-changing request without a valid CSRF token, form or not."""
-    if request.method in db.SAFE_METHODS:
+    """Refuse any state-changing request without a valid CSRF token, form or not.
+
+    An API request signed in by a bearer token needs none: no cookie is involved, so no
+    other site can make a browser send it. Nor does the API's answer for unknown
+    addresses, which changes nothing and must say 404/405 rather than "no CSRF token"."""
+    if request.method in db.SAFE_METHODS or current_token() is not None:
+        return
+    if request.endpoint == API_UNMATCHED:
         return
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:
@@ -141,8 +153,8 @@ def template_context() -> dict[str, Any]:
 
 
 def make_blueprint(*, own_login: bool) -> Blueprint:
-    """Build the blueprint for one app; the credential pages only when coursekit owns
-    the login."""
+    """Build the blueprint for one app: the credential pages when coursekit owns the
+    login, the host users' first-visit page when the host does."""
     bp = Blueprint(
         "coursekit",
         __name__,
@@ -152,6 +164,7 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     )
     bp.before_request(reload_packages_in_debug)
     bp.before_request(refuse_nul_characters)
+    bp.before_request(authenticate_token)
     bp.before_request(enforce_access)
     bp.before_request(check_csrf)
     # After-request hooks run last-registered first: the commit goes first, so a 503
@@ -191,6 +204,10 @@ def make_blueprint(*, own_login: bool) -> Blueprint:
     bp.register_blueprint(authoring_views.bp)
     bp.register_blueprint(upload_admin_views.bp)
     bp.register_blueprint(webhook_views.bp)
+    bp.register_blueprint(token_views.bp)
+    bp.register_blueprint(api_bp, url_prefix=API_PREFIX)
     if own_login:
         bp.register_blueprint(auth_views.bp)
+    else:
+        bp.register_blueprint(host_profile_views.bp)
     return bp

@@ -231,6 +231,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seat-time reports one learner may send; more are refused with 429.",
     ),
     Setting(
+        "COURSEKIT_API_LIMIT",
+        "300 per minute;5000 per hour",
+        "API requests one token (or signed-in user, or anonymous client address) may make "
+        "across every /api/v1 endpoint; more are refused with 429.",
+    ),
+    Setting(
         "COURSEKIT_PUBLIC_URL",
         None,
         "The site's public address, e.g. `https://ce.example.org` (with the mount prefix, "

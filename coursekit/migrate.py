@@ -25,9 +25,35 @@ SCRIPT_LOCATION = "coursekit:migrations"
 @contextmanager
 def alembic_config(app: Flask) -> Iterator[Config]:
     """An Alembic config bound to a write connection on ``app``'s database."""
-    database = app.extensions["coursekit"].db
-    with database.write_engine.begin() as connection:
+    with migration_connection(app.extensions["coursekit"].db) as connection:
         yield _config(connection)
+
+
+@contextmanager
+def migration_connection(database: Database) -> Iterator[Connection]:
+    """A write transaction to migrate in; on SQLite, with foreign keys checked at the end.
+
+    A batch migration on SQLite rebuilds a table (copy, drop, rename). With foreign keys
+    enforced, dropping a table that other rows refer to fails, so a database with data in
+    it could not be upgraded. As Alembic advises, enforcement is off for the migration
+    (SQLite only allows switching it outside a transaction) and ``PRAGMA
+    foreign_key_check`` must find no broken reference before the commit.
+    """
+    with database.write_engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the migration broke references: {broken[:5]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def _config(connection: Connection | None = None) -> Config:
@@ -48,7 +74,7 @@ def upgrade_url(url: str, revision: str = "head") -> None:
     """Migrate the database at ``url`` (not an app's: a restored copy, say) to ``revision``."""
     database = Database(make_engine(url))
     try:
-        with database.write_engine.begin() as connection:
+        with migration_connection(database) as connection:
             command.upgrade(_config(connection), revision)
     finally:
         database.engine.dispose()

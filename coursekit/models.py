@@ -1,6 +1,7 @@
 """Every model, imported once so ``Base.metadata`` knows all tables (for Alembic)."""
 
 from coursekit.accounts.models import ModuleAssignment, StateLicence, User, UserRole
+from coursekit.api.tokens.models import ApiToken
 from coursekit.assessment.attempts.models import Attempt, AttemptAnswer, AttemptGrade
 from coursekit.assessment.evaluations.models import EvaluationResponse
 from coursekit.assessment.timing.models import TimeAllowance
@@ -29,6 +30,7 @@ from coursekit.webhooks.models import (
 )
 
 __all__ = [
+    "ApiToken",
     "Attempt",
     "AttemptAnswer",
     "AttemptGrade",

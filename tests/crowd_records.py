@@ -30,7 +30,7 @@ from tests.report_records import (
     lesson_events,
     worksheet,
 )
-from tests.sample_records import CALF, INSTRUCTOR, LEARNER, SHIN, Samples, staged_upload
+from tests.sample_records import CALF, INSTRUCTOR, LEARNER, SHIN, Samples, add_tokens, staged_upload
 from tests.test_seminars import FOUNDATIONS, SEMINARS, package
 from tests.verification_records import modify
 
@@ -44,6 +44,8 @@ LONG_AGO = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
 def add_crowd(app, samples: Samples, folder: Path) -> None:
     """Add ``LEARNERS`` learners with records in every state, more records for the
     sample learner, another staged upload and ``AUDIT_ENTRIES`` audit entries."""
+    for _ in range(3):
+        add_tokens(app)
     with app.app_context():
         reviewer = db.session.scalar(select(User.id).where(User.email == INSTRUCTOR))
     lesson = package(FOUNDATIONS).lessons[0].slug

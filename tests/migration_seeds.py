@@ -352,6 +352,23 @@ SEEDS: dict[str, Rows] = {
     "0012": {
         "coursekit_user": [_user(3, "okafor@example.org", "Ngozi", "Okafor", "654321")],
     },
+    "0013": {
+        "coursekit_api_token": [
+            {
+                "id": 1,
+                "user_id": 2,
+                "name": "Roster pipeline",
+                "kind": "integration",
+                "scopes": ["read", "admin"],
+                "token_hash": "a" * 64,
+                "prefix": "ck_abcdefgh",
+                "created_at": at(175),
+                "last_used_at": None,
+                "expires_at": None,
+                "revoked_at": None,
+            },
+        ],
+    },
     "0014": {
         "coursekit_webhook": [
             {
@@ -403,6 +420,15 @@ SEEDS: dict[str, Rows] = {
             },
         ],
     },
+    "0015": {
+        "coursekit_user": [
+            {
+                **_user(4, "host-member@example.org", "Tomás", "Reyes", None),
+                "password_hash": None,
+                "host_user_id": "member-42",
+            },
+        ],
+    },
 }
 
 
@@ -417,6 +443,7 @@ def added_column(table: str, column: str, value: object) -> Transform:
 
 TRANSFORMS: dict[str, Transform] = {
     "0004": added_column("coursekit_lesson_event", "seconds", 0),
+    "0015": added_column("coursekit_user", "host_user_id", None),
 }
 
 DOWNGRADES_KEEP_ROWS = frozenset({"0006", "0011", "0012"})

@@ -201,6 +201,9 @@ PAGES: dict[str, dict[str, Visit]] = {
     "coursekit.webhooks.delivery": {
         "": Visit(ADMIN, 3, lambda s: {"delivery_id": s.webhook_delivery})
     },
+    "coursekit.tokens.personal": {"": Visit(LEARNER, 2)},
+    "coursekit.tokens.integrations": {"": Visit(ADMIN, 3)},
+    "coursekit.api.docs": {"": Visit(ANONYMOUS, 0)},
 }
 
 # GET endpoints that are no HTML page: measured for their queries, not looked at.
@@ -233,12 +236,38 @@ DOWNLOADS: dict[str, dict[str, Visit]] = {
     "coursekit.badges.achievement": {"": Visit(ANONYMOUS, 1, module(CALF, version="1.0.0"))},
     "coursekit.badges.download": {"": Visit(LEARNER, 3, lambda s: {"number": s.valid_number})},
     "coursekit.badges.readable": {"": Visit(LEARNER, 3, lambda s: {"number": s.valid_number})},
+    # The JSON API, as the signed-in session sees it.
+    "coursekit.api.openapi": {"": Visit(ANONYMOUS, 0)},
+    "coursekit.api.catalogue": {"": Visit(ANONYMOUS, 1), "signed-in": Visit(LEARNER, 3)},
+    "coursekit.api.module": {
+        "": Visit(ANONYMOUS, 1, module(CALF)),
+        "enrolled": Visit(LEARNER, 3, module(FOUNDATIONS)),
+    },
+    "coursekit.api.me": {"": Visit(LEARNER, 2)},
+    "coursekit.api.enrolments": {"": Visit(LEARNER, 8)},
+    "coursekit.api.enrolment": {"": Visit(LEARNER, 8, module(FOUNDATIONS))},
+    "coursekit.api.transcript": {"": Visit(LEARNER, 2)},
+    "coursekit.api.attempt": {"": Visit(LEARNER, 2, lambda s: {"attempt_id": s.open_attempt})},
+    "coursekit.api.question": {
+        "": Visit(LEARNER, 3, lambda s: {"attempt_id": s.open_attempt, "number": 1})
+    },
+    "coursekit.api.check_attempt": {
+        "": Visit(LEARNER, 3, lambda s: {"attempt_id": s.open_attempt})
+    },
+    "coursekit.api.review": {"": Visit(LEARNER, 7, lambda s: {"attempt_id": s.closed_attempt})},
+    "coursekit.api.certificates": {"": Visit(LEARNER, 2)},
+    "coursekit.api.verification": {
+        "valid": Visit(ANONYMOUS, 1, lambda s: {"code": s.valid_code}),
+        "revoked": Visit(ANONYMOUS, 1, lambda s: {"code": s.revoked_code}),
+        "not-found": Visit(ANONYMOUS, 1, lambda _: {"code": "0" * 28}, 404),
+    },
 }
 
 # GET endpoints neither looked at nor measured, and why.
 UNMEASURED = {
     "coursekit.static": "stylesheets and scripts, files from the package (no database)",
     "coursekit.badges.key": "one key of keys.json, from the same key file (no database)",
+    "coursekit.api.unmatched": "the API's 404/405 for addresses no endpoint has (no database)",
 }
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from coursekit import db
 from coursekit.accounts.models import Role, User
 from coursekit.accounts.tokens import make_reset_token
+from coursekit.api.tokens.models import TokenKind
 from coursekit.assessment.attempts.models import Attempt
 from coursekit.assessment.worksheets.models import WorksheetSubmission
 from coursekit.authoring.operations import stage_upload
@@ -39,6 +40,7 @@ from coursekit.packages.archive import pack
 from coursekit.packages.discovery import package_candidate
 from coursekit.packages.loader import load_package
 from coursekit.packages.models import ModuleVersion
+from tests.api_helpers import make_token
 from tests.attempt_pages import start
 from tests.certificate_records import completed, issue
 from tests.helpers import assign, login, make_user
@@ -79,6 +81,18 @@ class Samples:
     roster_export: int
     webhook_endpoint: int
     webhook_delivery: int
+
+
+def add_tokens(app: Flask) -> None:
+    """A personal token for the learner and an integration token of the administrator
+    (the crowd adds more of each: the token pages list them)."""
+    make_token(app, user_id_of(app, LEARNER), "read")
+    make_token(app, user_id_of(app, ADMIN), "read", "admin", kind=TokenKind.INTEGRATION)
+
+
+def user_id_of(app: Flask, email: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == email))
 
 
 def seed(app: Flask, folder: Path) -> Samples:
@@ -124,6 +138,7 @@ def seed(app: Flask, folder: Path) -> Samples:
         admin = db.session.scalar(select(User).where(User.email == ADMIN))
         roster_export = export_roster(roster, actor=admin, now=utcnow(), via="admin").id
         db.session.commit()
+    add_tokens(app)
     return Samples(
         learner_id=learner_id,
         enrolment_id=enrolment_id,

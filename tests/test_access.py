@@ -135,6 +135,39 @@ EXPECTED_POLICIES = {
     "coursekit.upload_admin.queue": "admin",
     "coursekit.upload_admin.approve": "admin",
     "coursekit.upload_admin.reject": "admin",
+    # API tokens: each person's own (revoking another's is a 404), and integrations.
+    "coursekit.tokens.personal": "learner",
+    "coursekit.tokens.create_personal": "learner",
+    "coursekit.tokens.revoke_personal": "learner",
+    "coursekit.tokens.integrations": "admin",
+    "coursekit.tokens.create_integration": "admin",
+    "coursekit.tokens.revoke_integration": "admin",
+    # The JSON API (tests/test_api_*.py); object rules as on the pages, checked in views.
+    "coursekit.api.unmatched": "public",
+    "coursekit.api.openapi": "public",
+    "coursekit.api.docs": "public",
+    "coursekit.api.catalogue": "public",
+    "coursekit.api.module": "public",
+    "coursekit.api.me": "learner",
+    "coursekit.api.update_me": "learner",
+    "coursekit.api.add_licence": "learner",
+    "coursekit.api.remove_licence": "learner",
+    "coursekit.api.enrolments": "learner",
+    "coursekit.api.enrolment": "learner",
+    "coursekit.api.enrol": "learner",
+    "coursekit.api.complete_lesson": "learner",
+    "coursekit.api.heartbeat": "learner",
+    "coursekit.api.transcript": "learner",
+    # Attempts: the learner's own only (anyone else's is a 404, in the views).
+    "coursekit.api.start_attempt": "learner",
+    "coursekit.api.attempt": "learner",
+    "coursekit.api.question": "learner",
+    "coursekit.api.save_answers": "learner",
+    "coursekit.api.check_attempt": "learner",
+    "coursekit.api.submit_attempt": "learner",
+    "coursekit.api.review": "learner",
+    "coursekit.api.certificates": "learner",
+    "coursekit.api.verification": "public",
 }
 SAMPLE_ARGS = {
     "code": "0" * 28,
@@ -156,6 +189,8 @@ SAMPLE_ARGS = {
     "upload_id": 999_999,
     "endpoint_id": 999_999,
     "delivery_id": 999_999,
+    "token_id": 999_999,
+    "unmatched": "no-such-address",
 }
 ROLES = {
     "anonymous": None,
@@ -194,17 +229,20 @@ def test_role_matrix(app, role):
     for rule in app.url_map.iter_rules():
         with app.test_request_context():
             url = url_for(rule.endpoint, **{arg: SAMPLE_ARGS[arg] for arg in rule.arguments})
-        if "GET" in rule.methods:
-            response = client.get(url)
-        else:
-            response = client.post(url, data={"csrf_token": token})
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS"})[0]
+        response = client.open(url, method=method, data={"csrf_token": token})
         location = response.headers.get("Location", "")
-        denied = response.status_code == 403 or "/login" in location
+        is_api = rule.endpoint.startswith("coursekit.api.")
+        refused = (401, 403) if is_api else (403,)
+        denied = response.status_code in refused or "/login" in location
         should_allow = role in ALLOWED[EXPECTED_POLICIES[rule.endpoint]]
         assert denied != should_allow, (role, rule.endpoint, response.status_code, location)
         assert response.status_code < 500, (role, rule.endpoint)
         if role == "anonymous" and denied:
-            assert response.status_code == 302  # signed-out people are sent to sign in
+            # Signed-out people are sent to sign in; programs get 401 in the envelope.
+            assert response.status_code == (401 if is_api else 302)
+            if is_api:
+                assert response.get_json()["error"]["code"] == "unauthorized"
         if rule.endpoint == "coursekit.auth.logout" and should_allow:
             login(client, f"{role}@example.org")
             token = csrf_token(client, "/account")

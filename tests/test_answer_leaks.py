@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from coursekit.assessment.registry import registry
+from tests.api_helpers import bearer, make_token
 from tests.attempt_pages import submit_attempt
 from tests.helpers import login, make_user, submit
 from tests.package_factory import questions, write_package
@@ -214,3 +215,34 @@ def test_a_hotspot_is_answered_by_clicking_or_by_keyboard(app, client):
         "x": 74.0,
         "y": 42.0,
     }
+
+
+def test_the_api_never_sends_the_key_of_an_open_attempt(app, client):
+    """The API's question, attempt and check answers carry no key while the attempt
+    is open; its review sends the key once the policy (after-submit) allows."""
+    learner = make_user(app, "learner@example.org")
+    headers = bearer(make_token(app, learner))
+    shown = client.get("/api/v1/modules/calf", headers=headers).json["attestation"]["version"]
+    body = {"accept_attestation": True, "attestation_version": shown}
+    assert client.post("/api/v1/modules/calf/enrol", json=body, headers=headers).status_code == 201
+    attempt = client.post("/api/v1/modules/calf/attempts", headers=headers).json["id"]
+    sent = [
+        client.get(f"/api/v1/attempts/{attempt}", headers=headers),
+        client.get(f"/api/v1/attempts/{attempt}/check", headers=headers),
+        client.get(f"/api/v1/attempts/{attempt}/review", headers=headers),  # 409: still open
+        *(
+            client.get(f"/api/v1/attempts/{attempt}/questions/{number}", headers=headers)
+            for number in range(1, len(ALL_TYPES) + 4)
+        ),
+    ]
+    assert sent[2].status_code == 409
+    for number, response in enumerate(sent):
+        text = response.get_data(as_text=True)
+        for secret in SECRETS:
+            assert secret not in text, (number, secret)
+    confirm = {"confirm": True}
+    client.post(f"/api/v1/attempts/{attempt}/submit", json=confirm, headers=headers)
+    review = client.get(f"/api/v1/attempts/{attempt}/review", headers=headers)
+    assert review.json["show_key"] is True
+    assert "SECRET-EXPLANATION-SINGLE" in review.get_data(as_text=True)
+    assert "SECRET-GUIDANCE-ESSAY" not in review.get_data(as_text=True)

@@ -43,6 +43,10 @@ class User(Base):
     ``session_token`` is part of the id that Flask-Login keeps in the session and the
     remember cookie; changing it (on a password change, reset, sign-out or disabling)
     ends every session and remember cookie of the account.
+
+    In a host app with its own login, ``host_user_id`` is the host user's id
+    (``get_id()``) that the account belongs to, and ``password_hash`` is None: the host
+    owns the credentials (docs/integration.md).
     """
 
     __tablename__ = "coursekit_user"
@@ -56,7 +60,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    host_user_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     nccaom_id: Mapped[str | None] = mapped_column(String(6))

@@ -8,13 +8,43 @@ from sqlalchemy.exc import IntegrityError
 
 from coursekit import db
 from coursekit.accounts.models import User
+from coursekit.attestation.queries import current_attestation
 from coursekit.catalog.models import Enrolment
 from coursekit.catalog.queries import completed_modules, enrolments_by_module, titles
 from coursekit.db import utcnow
-from coursekit.errors import ValidationFailed
+from coursekit.errors import CourseKitError, ValidationFailed
 from coursekit.packages.models import ModuleVersion, VersionStatus
 from coursekit.packages.queries import current_versions, package_for
 from coursekit.signals import enrolled
+
+
+class AttestationChanged(CourseKitError):
+    """The attestation wording changed since the learner was shown it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The participant attestation was updated while the page was open. Read the "
+            "new wording below and accept it to enrol."
+        )
+
+
+def enrol_accepting(
+    learner: User, version: ModuleVersion, *, accepted: bool, shown_version: str | None
+) -> Enrolment:
+    """Enrol ``learner`` accepting the attestation in force, which they were shown as
+    ``shown_version`` (page and API alike). Raises ``AttestationChanged`` when another
+    wording is in force now, so an enrolment never stores text its learner did not see,
+    then whatever :func:`enrol` refuses."""
+    attestation = current_attestation()
+    if shown_version and shown_version != attestation.version:
+        raise AttestationChanged()
+    return enrol(
+        learner,
+        version,
+        attestation_accepted=accepted,
+        attestation_text=attestation.text,
+        attestation_version=attestation.version,
+    )
 
 
 def enrol(

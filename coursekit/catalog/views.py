@@ -72,25 +72,20 @@ def enrol(module_id: str) -> Page:
     if version is None:
         abort(404)
     form = EnrolForm()
-    attestation = current_attestation()
-    shown = form.shown_version.data
-    if shown and shown != attestation.version:
-        form.form_errors.append(
-            "The participant attestation was updated while the page was open. Read the "
-            "new wording below and accept it to enrol."
+    try:
+        enrolment = perform(
+            form,
+            lambda: operations.enrol_accepting(
+                current_account(),
+                version,
+                accepted=form.accept.data,
+                shown_version=form.shown_version.data,
+            ),
         )
+    except operations.AttestationChanged as changed:
+        form.form_errors.append(str(changed))
         form.accept.data = False
         return _module_page(module_id, form, 409)
-    enrolment = perform(
-        form,
-        lambda: operations.enrol(
-            current_account(),
-            version,
-            attestation_accepted=form.accept.data,
-            attestation_text=attestation.text,
-            attestation_version=attestation.version,
-        ),
-    )
     if enrolment is None:
         return _module_page(module_id, form, 422)
     flash("You are enrolled. Start with the first lesson.", "success")

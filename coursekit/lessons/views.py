@@ -22,12 +22,12 @@ from coursekit.catalog.queries import CatalogueEntry, module_entry
 from coursekit.db import utcnow
 from coursekit.lessons.forms import CompleteLessonForm
 from coursekit.lessons.models import LessonEventKind
-from coursekit.lessons.operations import record_heartbeat, record_lesson_event
+from coursekit.lessons.operations import record_lesson_event
 from coursekit.lessons.queries import lesson_progress
 from coursekit.packages.media import content_type
 from coursekit.packages.models import ModuleVersion
 from coursekit.packages.queries import library, package_for
-from coursekit.progress.operations import complete_after_seat_time, complete_if_due
+from coursekit.progress.operations import complete_after_seat_time, complete_lesson, credit_reading
 from coursekit.ratelimit import hit
 from coursekit.web import Page
 
@@ -103,9 +103,7 @@ def complete(module_id: str, slug: str) -> Page:
         abort(404)
     if entry.enrolment is None:
         abort(403)  # staff reading without enrolment have nothing to complete
-    now = utcnow()
-    record_lesson_event(entry.enrolment, entry.package, current, LessonEventKind.COMPLETED, now=now)
-    complete_if_due(entry.enrolment, now=now)
+    complete_lesson(entry.enrolment, entry.package, current, now=utcnow())
     lessons = entry.package.lessons
     index = lessons.index(current)
     if index + 1 < len(lessons):
@@ -123,17 +121,18 @@ def heartbeat(module_id: str, slug: str) -> Response:
     is the only one trusted. 404 for a learner not enrolled in the module; nothing is
     credited while a post-test attempt is open (test time is not seat time)."""
     account = current_account()
-    hit("COURSEKIT_HEARTBEAT_LIMIT", key=lambda: f"heartbeat:{account.id}")
+    # One allowance for the page's script and the API (learning_views.heartbeat).
+    hit("COURSEKIT_HEARTBEAT_LIMIT", key=lambda: f"heartbeat:{account.id}", shared="heartbeat")
     entry = module_entry(account, module_id)
     if entry is None or entry.enrolment is None:
         abort(404)
     current = entry.package.lesson(slug)
     if current is None:
         abort(404)
-    now = utcnow()
     restart = request.form.get("restart") == "1"
-    seat_time = record_heartbeat(entry.enrolment, entry.package, current, now=now, restart=restart)
-    complete_after_seat_time(entry.enrolment, seat_time, now=now)
+    seat_time = credit_reading(
+        entry.enrolment, entry.package, current, now=utcnow(), restart=restart
+    )
     return jsonify({"credited": seat_time.credited})
 
 

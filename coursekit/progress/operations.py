@@ -16,8 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from coursekit import db
 from coursekit.catalog.models import Enrolment
-from coursekit.lessons.operations import SeatTime
+from coursekit.lessons.models import LessonEventKind
+from coursekit.lessons.operations import SeatTime, record_heartbeat, record_lesson_event
 from coursekit.packages.queries import package_for
+from coursekit.packages.values import Lesson, ModulePackage
 from coursekit.progress.models import Completion
 from coursekit.progress.queries import records_for
 from coursekit.progress.rules import is_complete, required_seat_seconds
@@ -58,3 +60,22 @@ def complete_after_seat_time(enrolment: Enrolment, seat_time: SeatTime, *, now: 
     total = seat_time.total
     if seat_time.credited and total is not None and total - seat_time.credited < needed <= total:
         complete_if_due(enrolment, now=now)
+
+
+def complete_lesson(
+    enrolment: Enrolment, package: ModulePackage, lesson: Lesson, *, now: datetime
+) -> None:
+    """The learner marks ``lesson`` completed (page and API): record it, then complete
+    the module if that was the last thing missing."""
+    record_lesson_event(enrolment, package, lesson, LessonEventKind.COMPLETED, now=now)
+    complete_if_due(enrolment, now=now)
+
+
+def credit_reading(
+    enrolment: Enrolment, package: ModulePackage, lesson: Lesson, *, now: datetime, restart: bool
+) -> SeatTime:
+    """A heartbeat from an open lesson (page script and API): credit the seat time the
+    server's clock allows, then complete the module if that carried it across."""
+    seat_time = record_heartbeat(enrolment, package, lesson, now=now, restart=restart)
+    complete_after_seat_time(enrolment, seat_time, now=now)
+    return seat_time

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from flask import Blueprint, jsonify, render_template, request
 
-from flask import Blueprint, jsonify, render_template, request, url_for
-from sqlalchemy import select
-
-from coursekit import db
 from coursekit.access import access, current_account
-from coursekit.catalog.models import Enrolment
-from coursekit.certificates.listing import Listed, by_completion
 from coursekit.db import utcnow
-from coursekit.progress.queries import Progress, progress_for
-from coursekit.progress.rules import Step, StepKind
+from coursekit.progress.dashboard import as_data, learner_progress, resume_url, step_url
 from coursekit.progress.schemas import DashboardSchema
 from coursekit.web import Page
 
@@ -22,109 +15,21 @@ bp = Blueprint("progress", __name__)
 _DASHBOARD = DashboardSchema()
 
 
-def step_url(progress: Progress, step: Step) -> str:
-    """Where the learner goes to take ``step``."""
-    module_id = progress.package.id
-    if step.kind == StepKind.LESSON:
-        return url_for("coursekit.lessons.lesson", module_id=module_id, slug=step.lesson)
-    if step.kind == StepKind.SEAT_TIME:
-        return resume_url(progress) or url_for(
-            "coursekit.lessons.lesson", module_id=module_id, slug=progress.package.lessons[0].slug
-        )
-    if step.kind in (StepKind.WORKSHEET, StepKind.WORKSHEET_REVIEW):
-        return url_for("coursekit.worksheets.worksheet", module_id=module_id)
-    if step.kind == StepKind.POST_TEST:
-        return url_for("coursekit.attempts.overview", module_id=module_id)
-    if step.kind == StepKind.EVALUATION:
-        return url_for("coursekit.evaluations.evaluate", module_id=module_id)
-    return url_for("coursekit.catalog.module", module_id=module_id)
-
-
-def resume_url(progress: Progress) -> str | None:
-    """The lesson to continue reading, or None when every lesson is completed."""
-    if progress.resume is None:
-        return None
-    return url_for(
-        "coursekit.lessons.lesson", module_id=progress.package.id, slug=progress.resume.slug
-    )
-
-
-def certificate_data(shown: Listed | None) -> dict[str, Any] | None:
-    """The certificate of a completed module as the dashboard's JSON shows it."""
-    if shown is None:
-        return None
-    certificate = shown.certificate
-    return {
-        "number": certificate.number,
-        "status": shown.standing,
-        "replaced_by": shown.replaced_by,
-        "pdf_url": url_for("coursekit.certificates.download_pdf", number=certificate.number),
-        "verify_url": url_for("coursekit.verify.certificate", code=certificate.code),
-    }
-
-
-def _as_data(progress: Progress, shown: Listed | None) -> dict[str, Any]:
-    steps = [
-        {
-            "kind": step.kind,
-            "text": step.text,
-            "url": step_url(progress, step),
-            "blocked": step.blocked,
-        }
-        for step in progress.missing
-    ]
-    return {
-        "module_id": progress.package.id,
-        "title": progress.package.title,
-        "version": progress.package.version,
-        "enrolled_at": progress.enrolment.enrolled_at,
-        "percent": progress.percent,
-        "complete": progress.completion is not None,
-        "completed_at": progress.completion.completed_at if progress.completion else None,
-        "next_step": steps[0] if steps else None,
-        "missing_steps": steps,
-        "seat_time": {
-            "minutes": progress.seat_minutes,
-            "required_minutes": progress.required_minutes,
-        },
-        "resume_url": resume_url(progress),
-        "module_url": url_for("coursekit.catalog.module", module_id=progress.package.id),
-        "certificate": certificate_data(shown),
-        # Complete, yet no certificate: the provider approves certificates first (or could
-        # not issue one yet), so the learner knows it is on its way.
-        "certificate_pending": progress.completion is not None and shown is None,
-    }
-
-
 @bp.get("/dashboard")
 @access("learner")
 def dashboard() -> Page:
     """Modules in progress first (newest enrolment first), then completed ones. Answers
     JSON (``DashboardSchema``) to ``Accept: application/json``."""
-    enrolments = db.session.scalars(
-        select(Enrolment)
-        .where(Enrolment.user_id == current_account().id)
-        .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
-    ).all()
-    now = utcnow()
-    progress = sorted(
-        progress_for(enrolments, now=now), key=lambda item: item.completion is not None
-    )
-    completed = [item for item in progress if item.completion is not None]
-    # One more query, and only for a learner with completions: their certificates.
-    shown = by_completion((item.completion.id for item in completed), now)
-
-    def certificate_of(item: Progress) -> Listed | None:
-        return shown.get(item.completion.id) if item.completion is not None else None
-
+    tracked = learner_progress(current_account(), now=utcnow())
     if request.accept_mimetypes.best == "application/json":
-        data = [_as_data(item, certificate_of(item)) for item in progress]
+        data = [as_data(item, shown) for item, shown in tracked]
         return jsonify(_DASHBOARD.dump({"enrolments": data}))
+    certificates = {id(item): shown for item, shown in tracked}
     return render_template(
         "coursekit/progress/dashboard.html",
-        in_progress=[item for item in progress if item.completion is None],
-        completed=completed,
-        certificate_of=certificate_of,
+        in_progress=[item for item, _ in tracked if item.completion is None],
+        completed=[item for item, _ in tracked if item.completion is not None],
+        certificate_of=lambda item: certificates[id(item)],
         step_url=step_url,
         resume_url=resume_url,
     )

@@ -21,6 +21,7 @@ from coursekit.assessment.attempts.models import POST_TEST, Attempt, AttemptAnsw
 from coursekit.assessment.attempts.queries import (
     AttemptRefused,
     answers_in_time,
+    latest_answers,
     latest_grade,
     post_test_status,
 )
@@ -112,6 +113,19 @@ def save_answer(
     db.session.add(answer)
     db.session.flush()
     return answer
+
+
+def save_or_withdraw(
+    attempt: Attempt, position: int, raw: Any, *, now: datetime | None = None
+) -> AttemptAnswer | None:
+    """Save a response from the question page or the API. A blank one (an emptied box,
+    nothing ticked) withdraws an earlier answer, and stores nothing for a question never
+    answered; the rest is :func:`save_answer`'s."""
+    if raw is None or raw == "" or raw == [] or raw == {}:
+        if position not in latest_answers(attempt):
+            return None
+        raw = None
+    return save_answer(attempt, position, raw, now=now)
 
 
 def close_attempt(

@@ -8,8 +8,9 @@ from typing import Any
 from flask import render_template
 
 from coursekit.assessment.attempts.forms import AttemptForm
-from coursekit.assessment.attempts.models import Attempt
+from coursekit.assessment.attempts.models import Attempt, AttemptGrade
 from coursekit.assessment.attempts.queries import (
+    PostTestStatus,
     answers_in_time,
     may_see_answers,
     post_test_status,
@@ -19,6 +20,7 @@ from coursekit.assessment.registry import registry
 from coursekit.assessment.rendering import RenderedQuestion, render_context
 from coursekit.db import utcnow
 from coursekit.packages.queries import package_for
+from coursekit.packages.values import ModulePackage
 from coursekit.web import Page
 
 
@@ -39,9 +41,21 @@ class ReviewedQuestion:
         return "partly correct" if self.result["earned"] > 0 else "incorrect"
 
 
-def review_page(attempt: Attempt) -> Page:
+@dataclass(frozen=True)
+class Review:
+    """A closed attempt as its learner may see it."""
+
+    attempt: Attempt
+    package: ModulePackage
+    status: PostTestStatus
+    grade: AttemptGrade | None
+    show_key: bool
+    items: list[ReviewedQuestion]
+
+
+def review_of(attempt: Attempt) -> Review:
     """Score and pass or fail always; which answers were wrong if the module shows them;
-    correct answers and explanations when the review policy allows."""
+    correct answers and explanations when the review policy allows (page and API)."""
     package = package_for(attempt.enrolment.module_version)
     status = post_test_status(attempt.enrolment, now=utcnow())
     # The status already holds every attempt's current grade, this one's included.
@@ -66,13 +80,19 @@ def review_page(attempt: Attempt) -> Page:
             items.append(
                 ReviewedQuestion(position + 1, rendered, next(results) if graded else None)
             )
+    return Review(attempt, package, status, grade, show_key, items)
+
+
+def review_page(attempt: Attempt) -> Page:
+    """The page of :func:`review_of`."""
+    review = review_of(attempt)
     return render_template(
         "coursekit/assessment/attempts/result.html",
         attempt=attempt,
-        package=package,
-        grade=grade,
-        status=status,
-        items=items,
-        show_key=show_key,
+        package=review.package,
+        grade=review.grade,
+        status=review.status,
+        items=review.items,
+        show_key=review.show_key,
         form=AttemptForm(),
     )

@@ -22,7 +22,7 @@ from coursekit.assessment.attempts.models import Attempt
 from coursekit.assessment.attempts.operations import (
     close_attempt,
     expire_if_due,
-    save_answer,
+    save_or_withdraw,
     start_post_test,
 )
 from coursekit.assessment.attempts.queries import (
@@ -144,20 +144,18 @@ def save(attempt_id: int, number: int) -> Page:
     else:
         raw = kind.read_form(request.form, frozen["arrangement"], "answer")
     saved_at = None
-    if _blank(raw):
-        raw = None  # an emptied box or no option ticked: withdraw an earlier answer
-    if raw is not None or number - 1 in latest_answers(attempt):
-        try:
-            saved_at = save_answer(attempt, number - 1, raw).saved_at
-        except AttemptRefused as refusal:
-            if _wants_json():
-                return _refuse(refusal)
-            if refusal.status == 422:
-                return _question_page(attempt, number, error=refusal.message), 422
-            if expire_if_due(attempt):
-                flash("Time ran out: answers given after the time limit were not counted.", "error")
-                return redirect(url_for(".summary", attempt_id=attempt.id), code=303)
+    try:
+        saved = save_or_withdraw(attempt, number - 1, raw)
+        saved_at = saved.saved_at if saved is not None else None
+    except AttemptRefused as refusal:
+        if _wants_json():
             return _refuse(refusal)
+        if refusal.status == 422:
+            return _question_page(attempt, number, error=refusal.message), 422
+        if expire_if_due(attempt):
+            flash("Time ran out: answers given after the time limit were not counted.", "error")
+            return redirect(url_for(".summary", attempt_id=attempt.id), code=303)
+        return _refuse(refusal)
     if _wants_json():
         # The deadline too: an administrator may have extended it since the page loaded.
         return jsonify(
@@ -243,7 +241,3 @@ def _question_page(attempt: Attempt, number: int, error: str = "") -> Page:
         form=AttemptForm(),
         now=utcnow(),
     )
-
-
-def _blank(raw: Any) -> bool:
-    return raw is None or raw == "" or raw == [] or raw == {}

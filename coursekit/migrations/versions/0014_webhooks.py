@@ -1,7 +1,7 @@
 """Webhooks: endpoints, the outbox of events, their deliveries and every try.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from coursekit.migrations.downgrades import refuse_if_rows
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

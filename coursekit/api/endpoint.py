@@ -1,0 +1,99 @@
+"""``@endpoint``: what an API view reads and answers, declared once and used twice.
+
+The declaration parses and validates the query string and JSON body before the view
+runs (the view receives ``query=`` and ``body=`` as loaded dicts), dumps what the view
+returns through the response schema, and is what ``openapi.py`` writes into the
+OpenAPI document, so the document cannot drift from the behaviour.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import jsonify, request
+from marshmallow import Schema, ValidationError
+from werkzeug.wrappers import Response
+
+from coursekit.api.errors import fail
+
+F = TypeVar("F", bound=Callable[..., Any])
+DECLARATION_ATTRIBUTE = "_coursekit_api_endpoint"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One API operation: its summary and tag, the schemas of its query string, body and
+    answer, the answer's status, and the error statuses its rules can give beyond the
+    ones every endpoint of its kind can (401, 403, 422, 429)."""
+
+    summary: str
+    tag: str
+    query: type[Schema] | None = None
+    body: type[Schema] | None = None
+    response: type[Schema] | None = None
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    description: str = ""
+
+
+def endpoint(
+    summary: str,
+    *,
+    tag: str,
+    query: type[Schema] | None = None,
+    body: type[Schema] | None = None,
+    response: type[Schema] | None = None,
+    status: int = 200,
+    errors: tuple[int, ...] = (),
+    description: str = "",
+) -> Callable[[F], F]:
+    """Declare an API view (see the module docstring). Put it below ``@access``."""
+    declaration = Declaration(summary, tag, query, body, response, status, errors, description)
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def run(**view_args: Any) -> Response:
+            if query is not None:
+                view_args["query"] = load(query(), request.args.to_dict())
+            if body is not None:
+                view_args["body"] = load(body(), json_body())
+            result = view(**view_args)
+            answer = jsonify(response().dump(result) if response is not None else result)
+            answer.status_code = status
+            return answer
+
+        setattr(run, DECLARATION_ATTRIBUTE, declaration)
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+def declaration_of(view: Callable[..., Any]) -> Declaration | None:
+    """The declaration of an API view, or None for a view without one."""
+    return getattr(view, DECLARATION_ATTRIBUTE, None)
+
+
+def json_body() -> Any:
+    """The request's JSON body; 400 when it is not JSON or does not parse."""
+    if not request.is_json:
+        fail(400, "not_json", "Send a JSON body with Content-Type: application/json.")
+    try:
+        return json.loads(request.get_data(cache=True) or b"")
+    except (ValueError, UnicodeDecodeError):
+        fail(400, "malformed_json", "The request body is not valid JSON.")
+
+
+def load(schema: Schema, data: Any) -> dict[str, Any]:
+    """``data`` loaded by ``schema``; 422 with the messages per field when it is invalid
+    (unknown fields included: every API schema refuses them)."""
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        messages = (
+            error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        )
+        fail(422, "invalid", "Some fields are invalid.", messages)
