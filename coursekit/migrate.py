@@ -40,8 +40,13 @@ def _config(connection: Connection | None = None) -> Config:
 
 def upgrade(app: Flask, revision: str = "head") -> None:
     """Migrate the database up to ``revision``."""
-    with alembic_config(app) as config:
-        command.upgrade(config, revision)
+    with app.extensions["coursekit"].db.write_engine.begin() as connection:
+        upgrade_on(connection, revision)
+
+
+def upgrade_on(connection: Connection, revision: str = "head") -> None:
+    """Migrate up to ``revision`` in ``connection``'s transaction; the caller commits."""
+    command.upgrade(_config(connection), revision)
 
 
 def upgrade_url(url: str, revision: str = "head") -> None:
@@ -49,15 +54,20 @@ def upgrade_url(url: str, revision: str = "head") -> None:
     database = Database(make_engine(url))
     try:
         with database.write_engine.begin() as connection:
-            command.upgrade(_config(connection), revision)
+            upgrade_on(connection, revision)
     finally:
         database.engine.dispose()
 
 
 def downgrade(app: Flask, revision: str) -> None:
     """Migrate the database down to ``revision``."""
-    with alembic_config(app) as config:
-        command.downgrade(config, revision)
+    with app.extensions["coursekit"].db.write_engine.begin() as connection:
+        downgrade_on(connection, revision)
+
+
+def downgrade_on(connection: Connection, revision: str) -> None:
+    """Migrate down to ``revision`` in ``connection``'s transaction; the caller commits."""
+    command.downgrade(_config(connection), revision)
 
 
 def check(app: Flask) -> None:
