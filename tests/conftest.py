@@ -31,11 +31,11 @@ PG_URL = os.environ.get("COURSEKIT_TEST_DATABASE_URL")
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Deselect (reported as deselected, never passed) the PostgreSQL runs of a test marked
-    ``postgresql_only_for(names)`` whose ``name`` parameter is not among ``names``: for
+    ``second_backend_only_for(names)`` whose ``name`` parameter is not among ``names``: for
     tests where the backend matters to a representative few cases only."""
     kept, dropped = [], []
     for item in items:
-        marker = item.get_closest_marker("postgresql_only_for")
+        marker = item.get_closest_marker("second_backend_only_for")
         params = getattr(item, "callspec", None)
         on_postgresql = params is not None and params.params.get("database_url") == "postgresql"
         if marker and on_postgresql and params.params.get("name") not in marker.args[0]:

@@ -30,7 +30,7 @@ def test_the_valid_zip_unpacks(valid_zip, tmp_path):
     assert (target / LESSON).is_file()
 
 
-@pytest.mark.postgresql_only_for(ONE_PER_FAMILY)
+@pytest.mark.second_backend_only_for(ONE_PER_FAMILY)
 @pytest.mark.parametrize("name", ATTACKS)
 def test_the_upload_page_refuses(app, client, tmp_path, valid_zip, name):
     attack = ATTACKS[name]
