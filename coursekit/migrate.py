@@ -14,7 +14,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 from coursekit.db import Database, make_engine
 
@@ -25,12 +25,12 @@ SCRIPT_LOCATION = "coursekit:migrations"
 @contextmanager
 def alembic_config(app: Flask) -> Iterator[Config]:
     """An Alembic config bound to a write connection on ``app``'s database."""
-    with migration_connection(app.extensions["coursekit"].db) as connection:
+    with migration_connection(app.extensions["coursekit"].db.write_engine) as connection:
         yield _config(connection)
 
 
 @contextmanager
-def migration_connection(database: Database) -> Iterator[Connection]:
+def migration_connection(engine: Engine) -> Iterator[Connection]:
     """A write transaction to migrate in; on SQLite, with foreign keys checked at the end.
 
     A batch migration on SQLite rebuilds a table (copy, drop, rename). With foreign keys
@@ -39,7 +39,7 @@ def migration_connection(database: Database) -> Iterator[Connection]:
     (SQLite only allows switching it outside a transaction) and ``PRAGMA
     foreign_key_check`` must find no broken reference before the commit.
     """
-    with database.write_engine.connect() as connection:
+    with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         raw = connection.connection.driver_connection
         if sqlite:
@@ -66,24 +66,34 @@ def _config(connection: Connection | None = None) -> Config:
 
 def upgrade(app: Flask, revision: str = "head") -> None:
     """Migrate the database up to ``revision``."""
-    with alembic_config(app) as config:
-        command.upgrade(config, revision)
+    with migration_connection(app.extensions["coursekit"].db.write_engine) as connection:
+        upgrade_on(connection, revision)
+
+
+def upgrade_on(connection: Connection, revision: str = "head") -> None:
+    """Migrate up to ``revision`` in ``connection``'s transaction; the caller commits."""
+    command.upgrade(_config(connection), revision)
 
 
 def upgrade_url(url: str, revision: str = "head") -> None:
     """Migrate the database at ``url`` (not an app's: a restored copy, say) to ``revision``."""
     database = Database(make_engine(url))
     try:
-        with migration_connection(database) as connection:
-            command.upgrade(_config(connection), revision)
+        with migration_connection(database.write_engine) as connection:
+            upgrade_on(connection, revision)
     finally:
         database.engine.dispose()
 
 
 def downgrade(app: Flask, revision: str) -> None:
     """Migrate the database down to ``revision``."""
-    with alembic_config(app) as config:
-        command.downgrade(config, revision)
+    with migration_connection(app.extensions["coursekit"].db.write_engine) as connection:
+        downgrade_on(connection, revision)
+
+
+def downgrade_on(connection: Connection, revision: str) -> None:
+    """Migrate down to ``revision`` in ``connection``'s transaction; the caller commits."""
+    command.downgrade(_config(connection), revision)
 
 
 def check(app: Flask) -> None:

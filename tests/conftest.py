@@ -29,6 +29,24 @@ from tests.test_seminars import ROOT
 PG_URL = os.environ.get("COURSEKIT_TEST_DATABASE_URL")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect (reported as deselected, never passed) the PostgreSQL runs of a test marked
+    ``second_backend_only_for(names)`` whose ``name`` parameter is not among ``names``: for
+    tests where the backend matters to a representative few cases only."""
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("second_backend_only_for")
+        params = getattr(item, "callspec", None)
+        on_postgresql = params is not None and params.params.get("database_url") == "postgresql"
+        if marker and on_postgresql and params.params.get("name") not in marker.args[0]:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def _push_request_context() -> None:
     """Override pytest-flask's fixture that pushes one request context for the whole test.

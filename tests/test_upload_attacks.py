@@ -16,7 +16,7 @@ from coursekit.cli import main
 from coursekit.packages import archive
 from coursekit.packages.problems import PackageInvalid
 from tests.authoring_helpers import counts, instructor, packed, upload
-from tests.upload_attacks import ATTACKS, LESSON, snapshot
+from tests.upload_attacks import ATTACKS, LESSON, ONE_PER_FAMILY, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,7 @@ def test_the_valid_zip_unpacks(valid_zip, tmp_path):
     assert (target / LESSON).is_file()
 
 
+@pytest.mark.second_backend_only_for(ONE_PER_FAMILY)
 @pytest.mark.parametrize("name", ATTACKS)
 def test_the_upload_page_refuses(app, client, tmp_path, valid_zip, name):
     attack = ATTACKS[name]
