@@ -256,6 +256,7 @@ DOWNLOADS: dict[str, dict[str, Visit]] = {
     },
     "coursekit.api.review": {"": Visit(LEARNER, 7, lambda s: {"attempt_id": s.closed_attempt})},
     "coursekit.api.certificates": {"": Visit(LEARNER, 2)},
+    "coursekit.api.evaluation_form": {"": Visit(LEARNER, 2, module(CALF))},
     "coursekit.api.verification": {
         "valid": Visit(ANONYMOUS, 1, lambda s: {"code": s.valid_code}),
         "revoked": Visit(ANONYMOUS, 1, lambda s: {"code": s.revoked_code}),

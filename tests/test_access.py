@@ -168,6 +168,10 @@ EXPECTED_POLICIES = {
     "coursekit.api.review": "learner",
     "coursekit.api.certificates": "learner",
     "coursekit.api.verification": "public",
+    # Worksheets and evaluations also need an enrolment (404 without), in the views.
+    "coursekit.api.submit_worksheet": "learner",
+    "coursekit.api.submit_evaluation": "learner",
+    "coursekit.api.evaluation_form": "learner",
 }
 SAMPLE_ARGS = {
     "code": "0" * 28,

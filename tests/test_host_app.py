@@ -146,3 +146,19 @@ def test_a_host_app_publishes_with_the_cli_and_serves_the_catalogue_under_its_pr
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(delete(table))
         engine.dispose()
+
+
+def test_the_api_serves_under_the_mount_prefix_with_its_own_errors(apps):
+    _plain, mounted = apps
+    client = mounted.test_client()
+    document = client.get("/ce/api/v1/openapi.json").get_json()
+    assert document["servers"] == [{"url": "/ce/api/v1"}]
+    # The host's own 404 page stays the host's; inside the API the envelope wins.
+    missing = client.get("/ce/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    anonymous = client.get("/ce/api/v1/me")
+    assert anonymous.status_code == 401 and "Location" not in anonymous.headers
+    # A host user without a coursekit account is signed in but no learner (as on pages).
+    client.get("/host-login")
+    refused = client.get("/ce/api/v1/me")
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
