@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.exc import OperationalError
@@ -94,18 +94,39 @@ def check_csrf() -> None:
         raise CSRFError(str(exc)) from exc
 
 
-def refuse_nul_characters() -> None:
-    """Refuse a query string or form with a NUL character, before any view reads it.
+def refuse_nul_characters() -> Response | None:
+    """Refuse a query string, form or JSON body with a NUL character, before any view
+    reads it.
 
     No field has a use for one, PostgreSQL cannot store or compare text holding it (an
     error, not an answer), and SQLite's LIKE stops reading a pattern there, so a search
     for "\\x00" matched every row. A clear 400 on both backends, and nothing changes.
+    JSON writes "\\u0000" for it, which only shows once the body is decoded, so a JSON
+    body is decoded here (Flask keeps it for the view) and every key and string checked.
     """
     values = [*request.args.values(), *request.args.keys()]
     if request.method not in db.SAFE_METHODS and request.mimetype in FORM_MIMETYPES:
         values += [*request.form.values(), *request.form.keys()]
+    writes_json = request.method not in db.SAFE_METHODS and request.is_json
+    if writes_json and _holds_nul(request.get_json(silent=True)):
+        # A JSON client (the attempt page's autosave) reads refusals as JSON.
+        refusal = jsonify({"error": {"code": 400, "message": NUL_REFUSED}})
+        refusal.status_code = 400
+        return refusal
     if any("\x00" in value for value in values):
         abort(400, description=NUL_REFUSED)
+    return None
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a decoded JSON value has a NUL in any string, key or nested value."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def reload_packages_in_debug() -> None:

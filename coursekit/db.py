@@ -6,7 +6,9 @@ themselves. The session is closed when the app context tears down.
 
 SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for requests that
 may write, so two writers queue on the lock instead of failing half-way with
-"database is locked" after one of them has already read stale data.
+"database is locked" after one of them has already read stale data. Its ``lower()`` is
+replaced by Python's, which folds every letter (É, Ø), as PostgreSQL's does in a UTF-8
+database: :func:`contains_text` is case-insensitive the same way on both.
 
 With ``COURSEKIT_RAISE_ON_LAZY_LOAD`` (the test suite sets it) a request that loads a
 relationship lazily, or reloads an attribute it had not loaded, raises
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import ColumnElement, DateTime, Engine, MetaData, create_engine, event, func
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session
 from sqlalchemy.types import TypeDecorator
@@ -114,11 +116,24 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        # SQLite's own lower() folds only ASCII letters; searches must find "Østergaard"
+        # by "øster" as PostgreSQL does.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         write = connection.get_execution_options().get(_WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def contains_text(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    """Whether ``column`` contains ``text``, ignoring letter case (every alphabet, on
+    SQLite and PostgreSQL alike); ``%`` and ``_`` match only themselves."""
+    return func.lower(column).contains(text.lower(), autoescape=True)
 
 
 class LazyLoadInRequest(BaseException):

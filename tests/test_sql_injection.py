@@ -23,7 +23,7 @@ from coursekit.audit.models import AuditEntry
 from coursekit.certificates.models import Certificate
 from coursekit.models import Base
 from tests.certificate_records import certificate_settings
-from tests.helpers import login
+from tests.helpers import csrf_token, login
 from tests.sample_records import ADMIN, CALF, INSTRUCTOR, LEARNER, Samples, seed
 from tests.test_seminars import ROOT
 from tests.xss_corpus import SQL_INJECTIONS
@@ -191,3 +191,29 @@ def test_a_nul_character_is_refused_clearly_and_changes_nothing(
     assert account.status_code == 200
     assert row_counts(app) == before
     assert entries and certificates
+
+
+JSON_BODIES_WITH_NUL = [
+    {"response": "a\x00b"},
+    {"response": ["fine", "\x00"]},
+    {"response": {"left\x00": "right"}},
+    {"confirm": True, "note": "\x00"},
+]
+
+
+def test_a_nul_character_in_a_json_body_is_refused_clearly(app: Flask, samples: Samples) -> None:
+    """The attempt page's autosave (and final submission) send JSON: "\\u0000" there is a
+    NUL too, refused as JSON with a 400 before the view stores or closes anything."""
+    learner = signed_in(app)["learner"]
+    question = f"/attempts/{samples.open_attempt}/1"
+    headers = {"X-CSRFToken": csrf_token(learner, question), "Accept": "application/json"}
+    before = row_counts(app)
+    for body in JSON_BODIES_WITH_NUL:
+        for action in (question, f"/attempts/{samples.open_attempt}/submit"):
+            response = learner.post(action, json=body, headers=headers)
+            assert response.status_code == 400, (action, body, response.text)
+            assert "NUL character" in response.get_json()["error"]["message"]
+    assert row_counts(app) == before
+    # Without the NUL the same answer reaches the view: the refusal was the NUL's alone.
+    saved = learner.post(question, json={"response": "ab"}, headers=headers)
+    assert "NUL" not in saved.text and saved.status_code in (200, 422), saved.text

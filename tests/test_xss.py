@@ -24,9 +24,12 @@ from sqlalchemy import select
 from coursekit import db
 from coursekit.accounts.models import StateLicence, User
 from coursekit.assessment.evaluations.models import EvaluationResponse
+from coursekit.assessment.timing.models import TimeAllowance
 from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSubmission
 from coursekit.audit.models import AuditEntry
+from coursekit.certificates.models import Certificate
 from coursekit.certificates.rendering import render_pdf
+from coursekit.packages.models import ModuleVersion
 from tests.certificate_records import certificate_settings
 from tests.helpers import login
 from tests.page_catalogue import ANONYMOUS, EMAILS, PAGES
@@ -128,16 +131,22 @@ def test_what_was_written_is_stored_unaltered(app: Flask, records) -> None:
         assert sent <= stored
         comments = db.session.scalars(select(WorksheetReview.comment)).all()
         assert fields["review comment"] in comments
+        allowances = db.session.scalars(select(TimeAllowance.reason)).all()
+        assert fields["extra time reason"] in allowances
+        revoked = db.session.scalars(select(Certificate.revoked_reason)).all()
+        assert fields["revocation reason"] in revoked
+        assert fields["module title"] in db.session.scalars(select(ModuleVersion.title)).all()
         answers = [response.answers for response in db.session.scalars(select(EvaluationResponse))]
         typed = {value for key, value in fields.items() if key.startswith("evaluation ")}
         assert any(typed <= {str(value) for value in given.values()} for given in answers)
 
 
 def test_no_page_holds_a_payload_as_markup(app: Flask, records) -> None:
-    samples, _written = records
+    samples, written = records
     clients = signed_in(app)
     problems, showing = [], []
-    for name, role, path, status in every_page(app, samples):
+    module_pages = [(f"payload module {path}", role, path, 200) for role, path in written.pages]
+    for name, role, path, status in every_page(app, samples) + module_pages:
         response = clients[role].get(path)
         if response.status_code != status:
             problems.append(f"{name}: {path} answered {response.status_code}, not {status}")
@@ -152,6 +161,9 @@ def test_no_page_holds_a_payload_as_markup(app: Flask, records) -> None:
     # The corpus reached the pages that show what people wrote (else this proves nothing).
     for endpoint in ("verify.certificate", "user_admin.record", "staged_preview.lesson"):
         assert any(endpoint in name for name in showing), (endpoint, showing)
+    # Every learner-facing page of the published payload module shows author payloads.
+    missing = [path for _role, path in written.pages if f"payload module {path}" not in showing]
+    assert not missing, missing
 
 
 def test_plain_text_fields_show_their_payload_as_text(app: Flask, records) -> None:
@@ -166,6 +178,14 @@ def test_plain_text_fields_show_their_payload_as_text(app: Flask, records) -> No
             value for key, value in written.fields.items() if key.startswith("worksheet ")
         ],
     }
+    revocation, title = written.fields["revocation reason"], written.fields["module title"]
+    taken = [path for _role, path in written.pages]
+    revoked = next(path for path in taken if path.startswith("/verify/"))
+    shown[("anonymous", revoked)] = [title, revocation]
+    certificate = next(path for path in taken if path.startswith("/admin/certificates/"))
+    shown[("admin", certificate)] = [revocation]
+    record = shown[("admin", f"/admin/users/{samples.learner_id}")]
+    record += [title, written.fields["extra time reason"]]
     for (role, path), texts in shown.items():
         page = clients[role].get(path).text
         for text in texts:

@@ -2,27 +2,28 @@
 a person can fill, through the app's own forms where one exists.
 
 - Authors: a staged version of trigger-point-foundations whose lessons, post-test questions,
-  options, feedback and explanations, worksheet prompts and a GIFT bank are the corpus;
-  the instructor submits the plain staged version and the administrator rejects it with a
-  payload reason.
+  options, feedback and explanations, worksheet prompts and a GIFT bank are the corpus
+  (``xss_module.write_xss_package``); the instructor submits the plain staged version and
+  the administrator rejects it with a payload reason.
+- The same content published as its own module, with a payload title and a time limit,
+  which Mei takes (``xss_module.take_payload_module``): the learner's lesson, worksheet,
+  question, check and review pages, evaluation, certificates and transcript show author
+  payloads; the extra-time and revocation reasons are payloads.
 - Learner (Mei): a licence number; a worksheet in low-back-posterior-chain answered with
   payloads and reviewed with a payload comment; the calf-heel-pain evaluation's comments.
 - Administrator: provider settings, a legal-name correction (the certificate reprints the
-  payload name) and its reason, the reissue reason. (No bundled module has a time
-  limit, so extra time, which needs one, is refused before its reason is kept.)
+  payload name) and its reason, the reissue reason.
 
 ``Samples`` comes back pointing at those records, so every page of ``page_catalogue``
-shows them. ``written`` records what went into each field, for the tests that check it was
-stored unaltered.
+shows them; ``Written.pages`` lists the payload module's pages. ``written`` records what
+went into each field, for the tests that check it was stored unaltered.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
-import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -34,11 +35,11 @@ from coursekit.certificates.models import Certificate
 from coursekit.packages.models import ModuleVersion
 from tests.certificate_records import PROVIDER
 from tests.helpers import assign, login, submit
-from tests.package_factory import write_package, write_worksheet
 from tests.report_records import enrol
 from tests.sample_records import ADMIN, CALF, INSTRUCTOR, LEARNER, Samples, seed, stage_folder
 from tests.test_seminars import FOUNDATIONS, package, questions_of
 from tests.xss_corpus import CORPUS, Payload, one_line, short
+from tests.xss_module import payload_pages, take_payload_module, write_xss_package
 
 LOW_BACK = "low-back-posterior-chain"
 XSS_VERSION = "1.2.0"
@@ -48,79 +49,13 @@ LAST_NAME_PAYLOAD = next(p for p in CORPUS if p.kind == "attribute breakout")
 REASON_PAYLOAD = next(p for p in CORPUS if p.kind == "svg onload")
 
 
-def lesson_markdown(payloads: list[Payload]) -> str:
-    """A lesson whose body is the corpus, one paragraph per payload."""
-    body = "\n\n".join(f"Payload {p.id}: {p.text}" for p in payloads)
-    return f"---\ntitle: Payloads in Markdown\nminutes: 10\n---\n# Payloads\n\n{body}\n"
-
-
-def payload_questions() -> list[dict]:
-    """Post-test questions whose text, options, feedback and explanation are payloads."""
-    return [
-        {
-            "id": f"xss{p.id}",
-            "type": "single",
-            "text": f"Question {p.id}: {p.text}",
-            "options": [
-                {"text": f"Right {one_line(p)}", "correct": True, "feedback": p.text},
-                {"text": f"Wrong {one_line(p)}", "feedback": p.text},
-            ],
-            "explanation": p.text,
-        }
-        for p in CORPUS
-    ]
-
-
-def gift_bank() -> str:
-    """A GIFT bank with payloads in the question, the answers and their feedback (GIFT's
-    special characters escaped, as an author would)."""
-
-    def escaped(text: str) -> str:
-        return re.sub(r"([~=#{}:\\])", r"\\\1", one_line_text(text))
-
-    blocks = [
-        f"::gift{p.id}:: Gift {p.id}: {escaped(p.text)} {{\n"
-        f"  =Right {escaped(p.text)} #{escaped(p.text)}\n  ~Wrong\n}}\n"
-        for p in CORPUS
-    ]
-    return "\n".join(blocks)
-
-
-def one_line_text(text: str) -> str:
-    return " ".join(text.split())
-
-
-def write_xss_package(folder: Path) -> Path:
-    """trigger-point-foundations 1.2.0 as a package of payloads."""
-    module = write_package(
-        folder,
-        FOUNDATIONS,
-        version=XSS_VERSION,
-        worksheet="quizzes/worksheet.yaml",
-        assessment={
-            "quiz": "quizzes/post-test.yaml",
-            "draw": [{"bank": "xss-gift", "count": 5}],
-            "pass_mark": 75,
-            "attempts": 3,
-        },
-    )
-    (module / "lessons" / "01-anatomy.md").write_text(lesson_markdown(CORPUS))
-    post_test = {"title": "Post-test", "questions": payload_questions()}
-    (module / "quizzes" / "post-test.yaml").write_text(yaml.safe_dump(post_test))
-    prompts = [{"id": "case", "type": "description", "text": p.text} for p in CORPUS[:1]]
-    prompts += [
-        {"id": "reflect", "type": "essay", "text": CORPUS[2].text, "guidance": CORPUS[3].text}
-    ]
-    write_worksheet(module, prompts)
-    (module / "quizzes" / "xss-gift.gift").write_text(gift_bank())
-    return module
-
-
 @dataclasses.dataclass
 class Written:
     """What the forms were sent, field by field, and where it should be stored."""
 
     fields: dict[str, str] = dataclasses.field(default_factory=dict)
+    pages: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    """(role, path) of the pages that show the published payload module."""
 
 
 def provider_form(payload: Payload) -> dict[str, str]:
@@ -159,6 +94,11 @@ def seed_payloads(app: Flask, folder: Path) -> tuple[Samples, Written]:
     _licence(learner, written)
     submission_id = _worksheet(app, learner, teacher, written)
     _evaluation(app, learner, written)
+    clients = {"admin": admin, "learner": learner, "instructor": teacher}
+    taken = take_payload_module(
+        app, folder / "published", clients, REASON_PAYLOAD.text, written.fields
+    )
+    written.pages = payload_pages(taken)
     return dataclasses.replace(
         samples,
         upload_id=upload_id,
@@ -170,7 +110,7 @@ def seed_payloads(app: Flask, folder: Path) -> tuple[Samples, Written]:
 
 
 def _stage(app: Flask, folder: Path) -> tuple[str, int]:
-    return stage_folder(app, write_xss_package(folder))
+    return stage_folder(app, write_xss_package(folder, FOUNDATIONS, XSS_VERSION))
 
 
 def _posted(response, what: str) -> None:

@@ -69,12 +69,11 @@ def search_users(text: str = "", *, limit: int = 50, offset: int = 0) -> tuple[l
     """Users whose email or name contains ``text`` (newest first), and how many match."""
     query = select(User)
     if text:
-        needle = text.strip().lower()
-        full_name = func.lower(User.first_name + " " + User.last_name)
+        needle = text.strip()
         query = query.where(
             or_(
-                User.email.contains(needle, autoescape=True),
-                full_name.contains(needle, autoescape=True),
+                db.contains_text(User.email, needle),
+                db.contains_text(User.first_name + " " + User.last_name, needle),
                 User.nccaom_id == needle,
             )
         )
