@@ -13,7 +13,7 @@ writes retire, revoke and disable, last.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
@@ -25,8 +25,9 @@ from werkzeug.test import TestResponse
 
 from coursekit import create_app, db
 from coursekit.accounts.models import StateLicence, User
+from coursekit.api.endpoint import declaration_of
 from coursekit.models import Base
-from tests import authz_calls, authz_outcomes
+from tests import authz_api_calls, authz_api_outcomes, authz_calls, authz_outcomes
 from tests.authz_outcomes import LOGIN, Outcome
 from tests.authz_records import (
     ANONYMOUS,
@@ -48,10 +49,16 @@ from tests.test_seminars import ROOT
 
 # Pages that show a learner's name to whoever opens them, on purpose: a certificate's
 # verification page is for anyone holding its code.
-NAMES_SHOWN_TO_ANYONE = {"coursekit.verify.certificate", "coursekit.verify.certificate_json"}
+NAMES_SHOWN_TO_ANYONE = {
+    "coursekit.verify.certificate",
+    "coursekit.verify.certificate_json",
+    "coursekit.api.verification",
+}
 # Roles whose pages may show no learner but themselves (I and admins see M's learners).
 NAME_CHECKED = (ANONYMOUS, OWNER, OTHER, OTHER_TEACHER)
-REFUSALS = (403, 404, LOGIN)
+REFUSALS = (401, 403, 404, LOGIN)
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+API = "coursekit.api."
 
 
 @pytest.fixture(scope="module")
@@ -121,11 +128,23 @@ def leaked_names(endpoint: str, role: str, response: TestResponse) -> list[str]:
 def test_every_endpoint_has_an_outcome_for_every_role(app: Flask) -> None:
     rules = list(app.url_map.iter_rules())
     gets = {rule.endpoint for rule in rules if "GET" in rule.methods}
-    posts = {rule.endpoint for rule in rules if "POST" in rule.methods}
-    assert set(authz_outcomes.GETS) == gets, "add each GET endpoint to authz_outcomes.GETS"
-    assert set(authz_outcomes.POSTS) == posts, "add each POST endpoint to authz_outcomes.POSTS"
-    assert set(authz_calls.POSTS) == posts, "say how to call it in authz_calls.POSTS"
-    for table in (authz_outcomes.GETS, authz_outcomes.POSTS):
+    writes = {rule.endpoint for rule in rules if rule.methods & WRITE_METHODS}
+    assert set(authz_outcomes.GETS) | set(authz_api_outcomes.GETS) == gets, (
+        "add each GET endpoint to authz_outcomes.GETS (pages) or authz_api_outcomes.GETS"
+    )
+    assert not set(authz_outcomes.GETS) & set(authz_api_outcomes.GETS)
+    assert set(authz_outcomes.POSTS) | set(authz_api_outcomes.WRITES) == writes, (
+        "add each write to authz_outcomes.POSTS (pages) or authz_api_outcomes.WRITES"
+    )
+    assert set(authz_calls.POSTS) == set(authz_outcomes.POSTS), "say how in authz_calls.POSTS"
+    assert set(authz_api_calls.WRITES) == set(authz_api_outcomes.WRITES), (
+        "say how to call it in authz_api_calls.WRITES"
+    )
+    for rule in rules:
+        if rule.endpoint in authz_api_calls.WRITES:
+            assert authz_api_calls.WRITES[rule.endpoint].method in rule.methods, rule.endpoint
+    tables = (authz_outcomes.GETS, authz_outcomes.POSTS)
+    for table in (*tables, authz_api_outcomes.GETS, authz_api_outcomes.WRITES):
         assert all(set(outcomes) == set(ROLES) for outcomes in table.values())
 
 
@@ -222,68 +241,134 @@ def role_emails_and_roles(app: Flask) -> dict[str, tuple[str, frozenset[str]]]:
         return {user.id: (user.email, frozenset(user.role_names)) for user in users}
 
 
+def not_an_envelope(endpoint: str, response: TestResponse) -> str:
+    """Why an API refusal is not the error envelope (empty when it is, or is no API's)."""
+    if not endpoint.startswith(API) or response.status_code < 400:
+        return ""
+    body = response.get_json(silent=True)
+    if isinstance(body, dict) and set(body) == {"error"} and "code" in body["error"]:
+        return ""
+    return f"answered {response.status_code} {response.content_type}, not the error envelope"
+
+
 def get_misses(world: World, clients: dict[str, FlaskClient]) -> list[str]:
     """Every GET whose outcome is not the table's, or that shows another learner's name."""
     misses = []
-    for endpoint, expected in authz_outcomes.GETS.items():
+    for endpoint, expected in {**authz_outcomes.GETS, **authz_api_outcomes.GETS}.items():
         url = address(world.app, endpoint, authz_calls.get(endpoint).arguments(world))
         for role in ROLES:
             response = clients[role].get(url)
             response.get_data()  # a streamed body, while its request is the current one
             if problem := wrong_outcome(world, expected[role], response):
                 misses.append(f"GET {url} as {role}: {problem}")
+            if problem := not_an_envelope(endpoint, response):
+                misses.append(f"GET {url} as {role}: {problem}")
             for surname in leaked_names(endpoint, role, response):
                 misses.append(f"GET {url} as {role} shows {surname}")
     return misses
 
 
-def post_misses(world: World, clients: dict[str, FlaskClient]) -> list[str]:
-    """Every POST whose outcome is not the table's, or that was refused (or refused its
-    input) yet changed a table.
+class Sweep:
+    """Sends each write of a table as each role and collects what went wrong.
 
     Each endpoint hears from the refused roles first, together between two snapshots of
     the database, then from each allowed role (between two snapshots when it should be
-    turned away with a 4xx). Anonymous posts come from a fresh client each time, so
+    turned away with a 4xx). Anonymous requests come from a fresh client each time, so
     registering does not sign the next one in.
     """
-    app, misses = world.app, []
-    extras = authz_calls.mass_assignment(world)
-    tokens = {role: signed_in_token(clients[role], role) for role in ROLES if role != ANONYMOUS}
 
-    def post(endpoint: str, url: str, role: str) -> int:
-        client = client_as(app, role) if role == ANONYMOUS else clients[role]
-        token = signed_in_token(client, role) if role == ANONYMOUS else tokens[role]
-        form = {**extras, **authz_calls.POSTS[endpoint].form(world), "csrf_token": token}
-        response = client.post(url, data=form)
+    def __init__(self, world: World, clients: dict[str, FlaskClient]) -> None:
+        self.world, self.app, self.clients = world, world.app, clients
+        self.tokens = {role: signed_in_token(clients[role], role) for role in ROLES[1:]}
+        self.misses: list[str] = []
+
+    def client(self, role: str) -> tuple[FlaskClient, str]:
+        """The role's client and CSRF token."""
+        if role == ANONYMOUS:
+            client = client_as(self.app, role)
+            return client, signed_in_token(client, role)
+        return self.clients[role], self.tokens[role]
+
+    def check(self, label: str, endpoint: str, expected: Outcome, response: TestResponse) -> None:
         response.get_data()
-        expected = authz_outcomes.POSTS[endpoint][role]
-        if problem := wrong_outcome(world, expected, response):
-            misses.append(f"POST {url} as {role}: {problem}")
-        return response.status_code
+        for problem in (
+            wrong_outcome(self.world, expected, response),
+            not_an_envelope(endpoint, response),
+        ):
+            if problem:
+                self.misses.append(f"{label}: {problem}")
 
-    for endpoint, call in authz_calls.POSTS.items():
-        expected = authz_outcomes.POSTS[endpoint]
-        url = address(app, endpoint, call.arguments(world))
-        refused = [role for role in ROLES if expected[role] in REFUSALS]
-        before = snapshot(app)
-        for role in refused:
-            post(endpoint, url, role)
-        if changed := changed_tables(before, snapshot(app)):
-            misses.append(f"POST {url} as {', '.join(refused)}, refused, changed {changed}")
-        for role in (role for role in ROLES if role not in refused):
-            turned_away = isinstance(expected[role], int) and expected[role] >= 400
-            before = snapshot(app) if turned_away else {}
-            status = post(endpoint, url, role)
-            if turned_away and (changed := changed_tables(before, snapshot(app))):
-                misses.append(f"POST {url} as {role} answered {status}, changed {changed}")
-    return misses
+    def run(self, table: dict[str, dict], send: Callable[[str, str, bool], str]) -> None:
+        """``send(endpoint, role, refused)`` makes one request, checks it and returns its
+        label (method, address, role)."""
+        for endpoint, expected in table.items():
+            refused = [role for role in ROLES if expected[role] in REFUSALS]
+            before = snapshot(self.app)
+            labels = [send(endpoint, role, True) for role in refused]
+            if changed := changed_tables(before, snapshot(self.app)):
+                self.misses.append(f"{', '.join(labels)}: refused, changed {changed}")
+            for role in (role for role in ROLES if role not in refused):
+                turned_away = isinstance(expected[role], int) and expected[role] >= 400
+                before = snapshot(self.app) if turned_away else {}
+                label = send(endpoint, role, False)
+                if turned_away and (changed := changed_tables(before, snapshot(self.app))):
+                    self.misses.append(f"{label}: turned away, changed {changed}")
+
+    def post_page(self, endpoint: str, role: str, _refused: bool) -> str:
+        """A page's form, with the mass-assignment fields, as a browser sends it."""
+        call, world = authz_calls.POSTS[endpoint], self.world
+        url = address(self.app, endpoint, call.arguments(world))
+        client, token = self.client(role)
+        form = {**authz_calls.mass_assignment(world), **call.form(world), "csrf_token": token}
+        label = f"POST {url} as {role}"
+        self.check(
+            label, endpoint, authz_outcomes.POSTS[endpoint][role], client.post(url, data=form)
+        )
+        return label
+
+    def send_api(self, endpoint: str, role: str, refused: bool) -> str:
+        """An API write as the role's session (the CSRF token in its header). An allowed
+        role first sends the mass-assignment fields on top of the body, to an endpoint
+        that reads one: 422 naming each, and nothing changes."""
+        call, world = authz_api_calls.WRITES[endpoint], self.world
+        url = address(self.app, endpoint, call.arguments(world))
+        client, token = self.client(role)
+        body = (
+            call.body(world) if refused or call.allowed_body is None else call.allowed_body(world)
+        )
+        label = f"{call.method} {url} as {role}"
+        if not refused and reads_a_body(self.app, endpoint):
+            extras = authz_api_calls.api_mass_assignment(world)
+            before = snapshot(self.app)
+            response = client.open(
+                url, method=call.method, json={**body, **extras}, headers={"X-CSRFToken": token}
+            )
+            fields = (response.get_json(silent=True) or {}).get("error", {}).get("fields", {})
+            if response.status_code != 422 or not set(extras) <= set(fields):
+                self.misses.append(f"{label} with {sorted(extras)}: {response.status_code}")
+            if changed := changed_tables(before, snapshot(self.app)):
+                self.misses.append(f"{label} with {sorted(extras)}: changed {changed}")
+        response = client.open(url, method=call.method, json=body, headers={"X-CSRFToken": token})
+        self.check(label, endpoint, authz_api_outcomes.WRITES[endpoint][role], response)
+        return label
+
+
+def reads_a_body(app: Flask, endpoint: str) -> bool:
+    """Whether the API endpoint declares a JSON body."""
+    declared = declaration_of(app.view_functions[endpoint])
+    return declared is not None and declared.body is not None
 
 
 def test_every_role_gets_the_expected_outcome_from_every_endpoint(world: World) -> None:
     app = world.app
     clients = {role: client_as(app, role) for role in ROLES}
     accounts = role_emails_and_roles(app)
-    misses = get_misses(world, clients) + post_misses(world, clients)
+    misses = get_misses(world, clients)
+    # The API's writes before the pages': the pages' sweep ends with A disabled.
+    sweep = Sweep(world, clients)
+    sweep.run(authz_api_outcomes.WRITES, sweep.send_api)
+    sweep.run(authz_outcomes.POSTS, sweep.post_page)
+    misses += sweep.misses
     assert not misses, f"{len(misses)} unexpected outcome(s):\n" + "\n".join(misses)
     # The one role change is the administrator's (user_admin.roles); no e-mail changed.
     after = role_emails_and_roles(app)
