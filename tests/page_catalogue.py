@@ -262,6 +262,12 @@ DOWNLOADS: dict[str, dict[str, Visit]] = {
         "revoked": Visit(ANONYMOUS, 1, lambda s: {"code": s.revoked_code}),
         "not-found": Visit(ANONYMOUS, 1, lambda _: {"code": "0" * 28}, 404),
     },
+    # Staff API: webhooks (issue 12).
+    "coursekit.api.webhooks": {"": Visit(ADMIN, 0)},
+    "coursekit.api.webhook": {"": Visit(ADMIN, 0, lambda s: {"endpoint_id": s.webhook_endpoint})},
+    "coursekit.api.webhook_delivery": {
+        "": Visit(ADMIN, 0, lambda s: {"delivery_id": s.webhook_delivery})
+    },
 }
 
 # GET endpoints neither looked at nor measured, and why.
