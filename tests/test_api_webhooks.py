@@ -203,14 +203,21 @@ def test_a_delivery_shows_its_tries_and_only_a_failed_one_is_sent_again(app, cli
     assert audit(app)[-1][:2] == ("webhook.redelivered", f"webhook-delivery:{delivery_id}")
 
 
+@pytest.mark.parametrize("number", [999_999, 2**63])
 @pytest.mark.parametrize(
     "path",
-    [f"{API}/999999", f"{API}/999999/rotate", f"{API}/deliveries/999999/redeliver"],
+    ["/{}", "/{}/rotate", "/deliveries/{}", "/deliveries/{}/redeliver"],
 )
-def test_unknown_ids_are_not_found(app, client, headers, path):
-    method = client.get if path.endswith("999999") else client.post
-    response = method(path, headers=headers)
+def test_unknown_ids_are_not_found_by_the_api_or_the_pages(
+    app, client, headers, page, number, path
+):
+    address = path.format(number)
+    method = "GET" if address.endswith(str(number)) else "POST"
+    response = client.open(API + address, method=method, headers=headers)
     assert response.status_code == 404 and error_code(response) == "not_found"
+    # An id beyond the column (2**63) must not reach the database driver on either side.
+    form = {"csrf_token": csrf_token(page, PAGE)} if method == "POST" else None
+    assert page.open(PAGE + address, method=method, data=form).status_code == 404
 
 
 @pytest.mark.parametrize(
