@@ -78,4 +78,10 @@ PARITY: dict[str, Twin] = {
     "coursekit.user_admin.name": STAFF_TODO,
     "coursekit.user_admin.reissue": STAFF_TODO,
     "coursekit.user_admin.roles": STAFF_TODO,
+    # Staff API: webhooks (issue 12).
+    "coursekit.webhooks.register": Twin("coursekit.api.register_webhook"),
+    "coursekit.webhooks.rotate": Twin("coursekit.api.rotate_webhook_secret"),
+    "coursekit.webhooks.disable": Twin("coursekit.api.disable_webhook"),
+    "coursekit.webhooks.enable": Twin("coursekit.api.enable_webhook"),
+    "coursekit.webhooks.redeliver": Twin("coursekit.api.redeliver_webhook_delivery"),
 }

@@ -20,6 +20,8 @@ from coursekit.api import (  # noqa: F401  (they add their routes to bp)
     coursework_views,
     docs_views,
     learning_views,
+    # Staff API: webhooks (issue 12).
+    webhook_views,
 )
 from coursekit.api.auth import check_scope, touch_token
 from coursekit.api.errors import STANDARD, error_response, validation_failed
