@@ -78,6 +78,10 @@ def _enrolment(world: World) -> dict[str, Any]:
     return {"accept_attestation": True, "attestation_version": shown}
 
 
+def _webhook(world: World) -> dict[str, Any]:
+    return {"endpoint_id": world.samples.webhook_endpoint}
+
+
 # In the order each role's sweep sends them: adding a licence before removing it.
 WRITES: dict[str, ApiCall] = {
     "coursekit.api.update_me": ApiCall(
@@ -100,5 +104,19 @@ WRITES: dict[str, ApiCall] = {
         lambda _: {"confirm": True},
         allowed_body=lambda _: {"confirm": False},
     ),
+    "coursekit.api.register_webhook": ApiCall(
+        "POST",
+        body=lambda _: {
+            "url": "https://crm.example.org/coursekit/api-matrix",
+            "events": ["certificate.issued"],
+            "description": "Matrix",
+        },
+    ),
+    "coursekit.api.rotate_webhook_secret": ApiCall("POST", _webhook),
+    "coursekit.api.redeliver_webhook_delivery": ApiCall(
+        "POST", lambda w: {"delivery_id": w.samples.webhook_delivery}
+    ),
+    "coursekit.api.disable_webhook": ApiCall("POST", _webhook),
+    "coursekit.api.enable_webhook": ApiCall("POST", _webhook),
     "coursekit.api.unmatched": ApiCall("POST", lambda _: {"unmatched": "no-such-thing"}),
 }

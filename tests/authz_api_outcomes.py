@@ -50,6 +50,10 @@ GETS: dict[str, dict] = {
     "coursekit.api.question": own(),
     "coursekit.api.check_attempt": own(),
     "coursekit.api.review": own(),
+    # The webhook API is the console's Webhooks section: administrators only.
+    "coursekit.api.webhooks": api(admin=200),
+    "coursekit.api.webhook": api(admin=200),
+    "coursekit.api.webhook_delivery": api(admin=200),
 }
 
 WRITES: dict[str, dict] = {
@@ -66,5 +70,11 @@ WRITES: dict[str, dict] = {
     "coursekit.api.start_attempt": own(201, other_learner=409),
     "coursekit.api.save_answers": own(),
     "coursekit.api.submit_attempt": own(422),  # A sends confirm: false
+    "coursekit.api.register_webhook": api(admin=201),
+    "coursekit.api.rotate_webhook_secret": api(admin=200),
+    # The sample delivery waits for its retry: not yet one to send again (as on the page).
+    "coursekit.api.redeliver_webhook_delivery": api(admin=409),
+    "coursekit.api.disable_webhook": api(admin=200),
+    "coursekit.api.enable_webhook": api(admin=200),
     "coursekit.api.unmatched": everyone(404),
 }
