@@ -103,6 +103,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest password accepted (bounds the cost of hashing an attacker's input).",
     ),
     Setting(
+        "COURSEKIT_PASSWORD_HASH_METHOD",
+        "scrypt",
+        "Werkzeug's method for new password hashes: `scrypt` (its default cost), or "
+        "`scrypt:N:r:p` to tune the cost. Existing hashes keep working whatever it says. "
+        "The test suite uses a cheap cost; never lower it in production.",
+    ),
+    Setting(
         "COURSEKIT_RESET_TOKEN_MAX_AGE",
         3600,
         "Seconds a password-reset link stays valid. A link also dies once it is used or the "

@@ -55,6 +55,9 @@ def app_config(url: str, **extra: object) -> dict:
         # Tests that need modules give their own folder (see ``make_app`` in conftest).
         "COURSEKIT_PUBLISH_ON_START": False,
         "COURSEKIT_RAISE_ON_LAZY_LOAD": True,
+        # scrypt at 1/32 of its production cost: the suite hashes and checks passwords
+        # thousands of times, and what it tests is the policy, not the cost.
+        "COURSEKIT_PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         **extra,
     }
 

@@ -1,8 +1,9 @@
 """Password policy and hashing.
 
 Hashes use Werkzeug's scrypt (a memory-hard KDF; Werkzeug ships with Flask, so no extra
-dependency). The policy follows NIST SP 800-63B: a minimum and maximum length, no
-composition rules, and a refusal of the most common passwords.
+dependency), at the cost ``COURSEKIT_PASSWORD_HASH_METHOD`` sets. The policy follows NIST
+SP 800-63B: a minimum and maximum length, no composition rules, and a refusal of the most
+common passwords.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ from importlib.resources import files
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-HASH_METHOD = "scrypt"
-
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
     """Compared against when the email is unknown, so a failed login costs the same time
     whether or not the account exists. Made on first use, not at import: an scrypt hash
     would add its cost to every process start, CLI commands included."""
-    return generate_password_hash("not a real password", method=HASH_METHOD)
+    return generate_password_hash("not a real password", method=method)
 
 
 @cache
@@ -53,13 +52,17 @@ def password_problems(password: str, *, email: str | None = None) -> list[str]:
 
 def hash_password(password: str) -> str:
     """A salted scrypt hash of ``password``."""
-    return generate_password_hash(password, method=HASH_METHOD)
+    return generate_password_hash(password, method=_method())
+
+
+def _method() -> str:
+    return current_app.config["COURSEKIT_PASSWORD_HASH_METHOD"]
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches ``password_hash``; takes the same time when there is
     no hash (unknown account)."""
     if password_hash is None:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(_method()), password)
         return False
     return check_password_hash(password_hash, password)
