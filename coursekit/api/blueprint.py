@@ -19,6 +19,7 @@ from coursekit.api import (  # noqa: F401  (they add their routes to bp)
     certificate_views,
     docs_views,
     learning_views,
+    staff_routes,  # the staff API: instructor and administrator endpoints
 )
 from coursekit.api.auth import check_scope, touch_token
 from coursekit.api.errors import STANDARD, error_response, validation_failed
