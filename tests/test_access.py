@@ -177,6 +177,8 @@ EXPECTED_POLICIES = {
     "coursekit.api.unassign_instructor": "admin",
     "coursekit.api.retire_version": "admin",
     "coursekit.api.reload_modules": "admin",
+    "coursekit.api.export_roster": "admin",
+    "coursekit.api.roster_export": "admin",
     "coursekit.api.waiting_uploads": "admin",
     "coursekit.api.approve_upload": "admin",
     "coursekit.api.reject_upload": "admin",

@@ -10,12 +10,15 @@ from sqlalchemy import func, select
 
 from coursekit import db
 from coursekit.accounts.models import ModuleAssignment, Role
+from coursekit.assessment.timing.models import TimeAllowance
+from coursekit.catalog.models import Enrolment
 from coursekit.certificates.models import RosterExport
 from coursekit.packages.models import ModuleVersion
 from tests.api_helpers import bearer, error_code, make_token
 from tests.certificate_records import certificate_settings, completed, issue
 from tests.helpers import csrf_token, login, make_user
 from tests.package_factory import write_package
+from tests.report_records import enrol
 
 API = "/api/v1/admin"
 
@@ -136,3 +139,52 @@ def test_a_bad_roster_request_is_422_and_keeps_nothing(app, client, token, body,
     assert response.status_code == 422 and field in response.get_json()["error"]["fields"]
     assert exports(app) == 0
     assert client.get(f"{API}/rosters/exports/999999", headers=token).status_code == 404
+
+
+def test_extra_time_by_page_and_by_api_grant_the_same(make_app, tmp_path):
+    limit = {"quiz": "quizzes/post-test.yaml", "pass_mark": 80, "attempts": 3}
+    write_package(tmp_path, "calf", assessment={**limit, "time_limit_minutes": 30})
+    app = make_app(
+        COURSEKIT_MODULES_PATH=str(tmp_path / "modules"), COURSEKIT_PUBLISH_ON_START=True
+    )
+    admin = make_user(app, "ada@example.org", Role.ADMIN)
+    token = bearer(make_token(app, admin, "read", "write", "admin"))
+    ann, bea = (enrol(app, email) for email in ("ann@example.org", "bea@example.org"))
+    ann_id, bea_id = (load_enrolment_user(app, enrolment) for enrolment in (ann, bea))
+    page = app.test_client()
+    login(page, "ada@example.org")
+    record = f"/admin/users/{ann_id}"
+    page.post(
+        f"{record}/extra-time/calf",
+        data={"csrf_token": csrf_token(page, record), "minutes": "15", "reason": "Accommodation"},
+    )
+    client = app.test_client()
+    url = f"{API}/users/{bea_id}/extra-time/calf"
+    granted = client.put(url, json={"minutes": 15, "reason": "Accommodation"}, headers=token)
+    assert granted.status_code == 200 and granted.get_json()["extra_minutes"] == 15
+    assert allowances(app) == [(ann_id, 15, "Accommodation"), (bea_id, 15, "Accommodation")]
+    for body, status in (
+        ({"minutes": 15, "reason": "Again"}, 409),
+        ({"minutes": "15", "reason": "x"}, 422),
+        ({"minutes": 10_000, "reason": "x"}, 422),
+        ({"minutes": 5}, 422),
+    ):
+        assert client.put(url, json=body, headers=token).status_code == status
+    unknown = client.put(
+        f"{API}/users/{bea_id}/extra-time/nothing",
+        json={"minutes": 5, "reason": "x"},
+        headers=token,
+    )
+    assert unknown.status_code == 422
+    assert len(allowances(app)) == 2
+
+
+def load_enrolment_user(app, enrolment_id: int) -> int:
+    with app.app_context():
+        return db.session.get_one(Enrolment, enrolment_id).user_id
+
+
+def allowances(app) -> list[tuple[int, int, str]]:
+    with app.app_context():
+        rows = db.session.scalars(select(TimeAllowance).order_by(TimeAllowance.id))
+        return [(row.user_id, row.extra_minutes, row.reason) for row in rows]
