@@ -86,7 +86,8 @@ def children(pid: int) -> list[int]:
 
 
 class Gunicorn:
-    """``gunicorn -w WORKERS`` serving ``app`` on a free loopback port, with ``env``.
+    """``gunicorn -w WORKERS`` serving ``app`` on a free loopback port, with ``env`` (and
+    further command-line ``options``, such as an access log).
 
     Use as a context manager; ``url`` is the base address once it answers ``ready_path``.
     """
@@ -99,6 +100,7 @@ class Gunicorn:
         workers: int = 2,
         ready_path: str = "/",
         log: Path | None = None,
+        options: tuple[str, ...] = (),
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -106,13 +108,15 @@ class Gunicorn:
         self.app = app
         self.workers = workers
         self.ready_path = ready_path
+        self.options = options
         self.log = log or Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
         command = [
             sys.executable, "-m", "gunicorn", "--workers", str(self.workers),
-            "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", self.app,
+            "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", *self.options,
+            self.app,
         ]  # fmt: skip
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(

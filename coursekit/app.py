@@ -22,6 +22,7 @@ from coursekit.blueprint import add_security_headers, template_context
 from coursekit.config import DEFAULTS, settings_from_environ
 from coursekit.errors import render_error
 from coursekit.extension import CourseKit
+from coursekit.files import create_once
 from coursekit.packages.publishing import publish_packages
 
 
@@ -102,13 +103,6 @@ def _configure_logging() -> None:
 def _instance_secret_key(app: Flask) -> str:
     """A random secret kept in ``instance/secret_key``, created on first start."""
     path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process created it a moment ago
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
+    # Whole or not at all: a full disk must not leave an empty key for the next start.
+    create_once(path, secrets.token_hex(32).encode("ascii"))
     return path.read_text().strip()

@@ -333,6 +333,41 @@ SETTINGS: tuple[Setting, ...] = (
         "written by a transaction that committed late is still sent. Make it longer than "
         "the longest write transaction and the clock difference between app servers.",
     ),
+    Setting(
+        "COURSEKIT_WEBHOOK_TIMEOUT",
+        10,
+        "Seconds to wait for a webhook receiver to connect and answer. A worker's claim on a "
+        "delivery lasts three times this; then another worker may send it again.",
+    ),
+    Setting(
+        "COURSEKIT_WEBHOOK_MAX_TRIES",
+        10,
+        "Tries per webhook delivery before it is marked failed (an administrator can send a "
+        "failed one again from the console).",
+    ),
+    Setting(
+        "COURSEKIT_WEBHOOK_BACKOFF_SECONDS",
+        30.0,
+        "Wait before a webhook delivery's second try; it doubles for each further try (less "
+        "up to a fifth at random), up to the cap below.",
+    ),
+    Setting(
+        "COURSEKIT_WEBHOOK_BACKOFF_CAP_SECONDS",
+        3600.0,
+        "The longest wait between two tries of a webhook delivery.",
+    ),
+    Setting(
+        "COURSEKIT_WEBHOOK_POLL_SECONDS",
+        5.0,
+        "How often `coursekit webhooks deliver` (without `--once`) looks for due deliveries.",
+    ),
+    Setting(
+        "COURSEKIT_WEBHOOK_ALLOW_PRIVATE_ADDRESSES",
+        False,
+        "Let webhook endpoints be on loopback and private networks, and use plain http "
+        "there: for development, or a receiver on the provider's own network. Off, every "
+        "endpoint must be https on a public address (see `docs/webhooks.md`).",
+    ),
 )
 
 DEFAULTS: Mapping[str, Any] = {setting.name: setting.default for setting in SETTINGS}

@@ -6,7 +6,9 @@ themselves. The session is closed when the app context tears down.
 
 SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for requests that
 may write, so two writers queue on the lock instead of failing half-way with
-"database is locked" after one of them has already read stale data.
+"database is locked" after one of them has already read stale data. Its ``lower()`` is
+replaced by Python's, which folds every letter (É, Ø), as PostgreSQL's does in a UTF-8
+database: :func:`contains_text` is case-insensitive the same way on both.
 
 With ``COURSEKIT_RAISE_ON_LAZY_LOAD`` (the test suite sets it) a request that loads a
 relationship lazily, or reloads an attribute it had not loaded, raises
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import ColumnElement, DateTime, Engine, MetaData, create_engine, event, func
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session
 from sqlalchemy.types import TypeDecorator
@@ -114,11 +116,24 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        # SQLite's own lower() folds only ASCII letters; searches must find "Østergaard"
+        # by "øster" as PostgreSQL does.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         write = connection.get_execution_options().get(_WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def contains_text(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    """Whether ``column`` contains ``text``, ignoring letter case (every alphabet, on
+    SQLite and PostgreSQL alike); ``%`` and ``_`` match only themselves."""
+    return func.lower(column).contains(text.lower(), autoescape=True)
 
 
 class LazyLoadInRequest(BaseException):
@@ -238,10 +253,65 @@ def commit_request(response_ok: bool) -> None:
     current = g.get("_coursekit_session")
     if current is None:
         return
-    if response_ok:
-        current.commit()
-    else:
+    if not response_ok:
         current.rollback()
+        return
+    try:
+        current.commit()
+    except BaseException:
+        # A COMMIT the database refused (busy, disk full, gone) may leave the
+        # transaction open on the connection, which would go back to the pool with it.
+        current.rollback()
+        raise
+
+
+_AFTER_COMMIT = "coursekit_after_commit"
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Call ``callback`` once the current session's transaction is committed, and never
+    if it (or the savepoint it was queued in) is rolled back.
+
+    For what leaves the database: a mail about a certificate must not go out for one
+    that a failed commit then lost, whose number the next issue reuses. The callback runs
+    inside ``commit()``, so it must not raise.
+    """
+    current = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_AFTER_COMMIT, []).append((current, callback))
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(committed: Session) -> None:
+    root = committed.get_transaction()
+    if root is not None and root.is_active:
+        return  # a savepoint was released; its callbacks wait for the outer commit
+    for _queued_in, callback in committed.info.pop(_AFTER_COMMIT, []):
+        callback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(rolled_back: Session, transaction: Any) -> None:
+    pending = rolled_back.info.get(_AFTER_COMMIT)
+    if pending:
+        rolled_back.info[_AFTER_COMMIT] = [
+            item for item in pending if not _inside(item[0], transaction)
+        ]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_commit(ended: Session, transaction: Any) -> None:
+    # The outermost transaction ended: its callbacks ran at its commit, or it was
+    # rolled back or closed unfinished, and none may run at a later transaction's commit.
+    if transaction.parent is None:
+        ended.info.pop(_AFTER_COMMIT, None)
+
+
+def _inside(queued_in: Any, transaction: Any) -> bool:
+    while queued_in is not None:
+        if queued_in is transaction:
+            return True
+        queued_in = queued_in.parent
+    return False
 
 
 def close_session(_exc: BaseException | None = None) -> None:

@@ -24,6 +24,7 @@ from coursekit.packages.sources import Limits
 from coursekit.progress.rules import check_seat_time_scale
 from coursekit.ratelimit import make_limiter
 from coursekit.signals import module_completed
+from coursekit.webhooks.outbox import connect_outbox
 
 
 @dataclass
@@ -99,6 +100,8 @@ class CourseKit:
             ),
         )
         app.teardown_appcontext(db.close_session)
+        # The outbox first: a completion's event is queued before the certificate's.
+        connect_outbox(app)
         module_completed.connect(issue_on_completion, sender=app, weak=False)
         app.register_blueprint(make_blueprint(own_login=own_login), url_prefix=url_prefix or None)
         app.cli.add_command(coursekit_group)

@@ -12,33 +12,88 @@ from contextlib import contextmanager
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, Engine, inspect
+
+from coursekit.db import Database, make_engine
 
 VERSION_TABLE = "coursekit_alembic_version"
+SCRIPT_LOCATION = "coursekit:migrations"
 
 
 @contextmanager
 def alembic_config(app: Flask) -> Iterator[Config]:
     """An Alembic config bound to a write connection on ``app``'s database."""
-    database = app.extensions["coursekit"].db
-    with database.write_engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", "coursekit:migrations")
+    with migration_connection(app.extensions["coursekit"].db.write_engine) as connection:
+        yield _config(connection)
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A write transaction to migrate in; on SQLite, with foreign keys checked at the end.
+
+    A batch migration on SQLite rebuilds a table (copy, drop, rename). With foreign keys
+    enforced, dropping a table that other rows refer to fails, so a database with data in
+    it could not be upgraded. As Alembic advises, enforcement is off for the migration
+    (SQLite only allows switching it outside a transaction) and ``PRAGMA
+    foreign_key_check`` must find no broken reference before the commit.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the migration broke references: {broken[:5]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    if connection is not None:
         config.attributes["connection"] = connection
-        yield config
+    return config
 
 
 def upgrade(app: Flask, revision: str = "head") -> None:
     """Migrate the database up to ``revision``."""
-    with alembic_config(app) as config:
-        command.upgrade(config, revision)
+    with migration_connection(app.extensions["coursekit"].db.write_engine) as connection:
+        upgrade_on(connection, revision)
+
+
+def upgrade_on(connection: Connection, revision: str = "head") -> None:
+    """Migrate up to ``revision`` in ``connection``'s transaction; the caller commits."""
+    command.upgrade(_config(connection), revision)
+
+
+def upgrade_url(url: str, revision: str = "head") -> None:
+    """Migrate the database at ``url`` (not an app's: a restored copy, say) to ``revision``."""
+    database = Database(make_engine(url))
+    try:
+        with migration_connection(database.write_engine) as connection:
+            upgrade_on(connection, revision)
+    finally:
+        database.engine.dispose()
 
 
 def downgrade(app: Flask, revision: str) -> None:
     """Migrate the database down to ``revision``."""
-    with alembic_config(app) as config:
-        command.downgrade(config, revision)
+    with migration_connection(app.extensions["coursekit"].db.write_engine) as connection:
+        downgrade_on(connection, revision)
+
+
+def downgrade_on(connection: Connection, revision: str) -> None:
+    """Migrate down to ``revision`` in ``connection``'s transaction; the caller commits."""
+    command.downgrade(_config(connection), revision)
 
 
 def check(app: Flask) -> None:
@@ -46,6 +101,16 @@ def check(app: Flask) -> None:
     schema disagree."""
     with alembic_config(app) as config:
         command.check(config)
+
+
+def script_directory() -> ScriptDirectory:
+    """The migrations shipped with this version of coursekit."""
+    return ScriptDirectory.from_config(_config())
+
+
+def known_revisions() -> set[str]:
+    """Every revision this version of coursekit can migrate from or to."""
+    return {script.revision for script in script_directory().walk_revisions()}
 
 
 def current_revision(connection: Connection) -> str | None:

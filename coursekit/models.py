@@ -22,6 +22,12 @@ from coursekit.lessons.models import LessonEvent
 from coursekit.packages.models import ModuleVersion
 from coursekit.progress.models import Completion
 from coursekit.progress.xapi.models import XapiActor, XapiOutbox
+from coursekit.webhooks.models import (
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookTry,
+)
 
 __all__ = [
     "ApiToken",
@@ -47,6 +53,10 @@ __all__ = [
     "TimeAllowance",
     "User",
     "UserRole",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookTry",
     "WorksheetReview",
     "WorksheetSubmission",
     "XapiActor",

@@ -13,6 +13,21 @@ user_registered = _signals.signal("coursekit.user-registered")
 password_changed = _signals.signal("coursekit.password-changed")
 """A user's password was changed or reset; their other sessions are ended. ``user``."""
 
+enrolled = _signals.signal("coursekit.enrolled")
+"""A learner enrolled in a module version (accepting its attestation). ``enrolment``
+(a ``coursekit.catalog.models.Enrolment``). Enrolling again changes nothing and sends
+nothing."""
+
+lesson_completed = _signals.signal("coursekit.lesson-completed")
+"""A learner marked a lesson complete. ``enrolment``, and ``event`` (the
+``coursekit.lessons.models.LessonEvent`` recorded). Completing a lesson again is recorded,
+and sent, again; it counts once towards the module."""
+
+attempt_submitted = _signals.signal("coursekit.attempt-submitted")
+"""A post-test attempt was closed and graded for the first time: submitted by the learner
+or closed at its time limit. ``attempt`` (``coursekit.assessment.attempts.models.Attempt``)
+and ``grade`` (its first ``AttemptGrade``). Regrades send nothing."""
+
 module_completed = _signals.signal("coursekit.module-completed")
 """A learner completed a module version: its completion rule holds for the first time.
 ``completion`` (a ``coursekit.progress.models.Completion``)."""

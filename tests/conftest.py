@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -20,9 +21,30 @@ from sqlalchemy.engine import make_url
 
 from coursekit import create_app
 from coursekit.models import Base
+from tests.certificate_records import certificate_settings
 from tests.helpers import app_config
+from tests.sample_records import Samples, seed
+from tests.test_seminars import ROOT
 
 PG_URL = os.environ.get("COURSEKIT_TEST_DATABASE_URL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect (reported as deselected, never passed) the PostgreSQL runs of a test marked
+    ``second_backend_only_for(names)`` whose ``name`` parameter is not among ``names``: for
+    tests where the backend matters to a representative few cases only."""
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("second_backend_only_for")
+        params = getattr(item, "callspec", None)
+        on_postgresql = params is not None and params.params.get("database_url") == "postgresql"
+        if marker and on_postgresql and params.params.get("name") not in marker.args[0]:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +127,18 @@ def make_app(database_url: str, mail_outbox: list[EmailMessage]) -> Iterator[Cal
 def app(make_app: Callable[..., Flask]) -> Flask:
     """The standalone app on a clean database, without module packages."""
     return make_app()
+
+
+@pytest.fixture
+def seeded(
+    make_app: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Flask, Samples]:
+    """The app with the bundled modules and the sample records (``tests/sample_records``:
+    a learner's records in every state, an instructor, an administrator)."""
+    monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = make_app(
+        COURSEKIT_MODULES_PATH=str(ROOT / "modules"),
+        COURSEKIT_PUBLISH_ON_START=True,
+        **certificate_settings(),
+    )
+    return app, seed(app, tmp_path / "staged")

@@ -19,6 +19,7 @@ from coursekit import db
 from coursekit.accounts.models import Role, StateLicence, User, UserRole
 from coursekit.audit.operations import record
 from coursekit.certificates.operations import revoke_certificate
+from coursekit.webhooks.models import WebhookTry
 from tests.assessment_records import enrolment_id
 from tests.certificate_records import completed, issue
 from tests.report_records import (
@@ -36,6 +37,7 @@ from tests.verification_records import modify
 # Enough that a query per row would show on every list, few enough to write in seconds.
 LEARNERS = 12
 AUDIT_ENTRIES = 60
+WEBHOOK_TRIES = 20
 LONG_AGO = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
 
 
@@ -68,6 +70,7 @@ def add_crowd(app, samples: Samples, folder: Path) -> None:
             user_id = user.id
         evaluation(app, enrolment_id(app, user_id, SHIN), 200)
     _sample_learner_grows(app, samples)
+    _webhook_tries(app, samples)
     staged_upload(app, folder, CALF)
     # Older than the sample records' entries, so the log's first page still shows every
     # kind of subject (it looks up each kind's links once) above a full page of these.
@@ -75,6 +78,23 @@ def add_crowd(app, samples: Samples, folder: Path) -> None:
         for n in range(AUDIT_ENTRIES):
             subject = f"user:{samples.learner_id}"
             record("user.name", subject, actor=None, at=LONG_AGO, reason=f"#{n}")
+        db.session.commit()
+
+
+def _webhook_tries(app, samples: Samples) -> None:
+    """The sample delivery was tried many more times (the crowd's own events already
+    queued deliveries for the sample endpoint, more than its page lists)."""
+    with app.app_context():
+        db.session.add_all(
+            WebhookTry(
+                delivery_id=samples.webhook_delivery,
+                at=datetime(2026, 11, 1, 8, n, tzinfo=UTC),
+                status=500,
+                response="Internal Server Error",
+                error="HTTP 500",
+            )
+            for n in range(WEBHOOK_TRIES)
+        )
         db.session.commit()
 
 

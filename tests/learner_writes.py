@@ -117,10 +117,12 @@ def submit(app: Flask, learner: Learner) -> Post:
     return Post(f"/attempts/{attempt_id}/submit", {"json": {"confirm": True}, "headers": headers})
 
 
+# Enrolling and submitting each queue a webhook event for the sample records' endpoint,
+# in the same transaction: the endpoints that receive it, the event, its deliveries (3).
 WRITES: dict[str, Write] = {
-    "coursekit.catalog.enrol": Write(5, 302, enrol),
+    "coursekit.catalog.enrol": Write(8, 302, enrol),
     "coursekit.lessons.heartbeat": Write(Queries(3, on_postgresql=1, why=ROW_LOCK), 200, heartbeat),
     "coursekit.attempts.start": Write(7, 303, start),
     "coursekit.attempts.save": Write(4, 200, autosave),
-    "coursekit.attempts.submit": Write(11, 200, submit),
+    "coursekit.attempts.submit": Write(14, 200, submit),
 }

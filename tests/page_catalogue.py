@@ -194,6 +194,13 @@ PAGES: dict[str, dict[str, Visit]] = {
     "coursekit.rosters.roster": {"": Visit(ADMIN, 5)},
     "coursekit.rosters.audit_packet": {"": Visit(ADMIN, 2)},
     "coursekit.audit.log": {"": Visit(ADMIN, 5)},
+    "coursekit.webhooks.index": {"": Visit(ADMIN, 2)},
+    "coursekit.webhooks.endpoint": {
+        "": Visit(ADMIN, 3, lambda s: {"endpoint_id": s.webhook_endpoint})
+    },
+    "coursekit.webhooks.delivery": {
+        "": Visit(ADMIN, 3, lambda s: {"delivery_id": s.webhook_delivery})
+    },
     "coursekit.tokens.personal": {"": Visit(LEARNER, 2)},
     "coursekit.tokens.integrations": {"": Visit(ADMIN, 3)},
     "coursekit.api.docs": {"": Visit(ANONYMOUS, 0)},
@@ -249,6 +256,7 @@ DOWNLOADS: dict[str, dict[str, Visit]] = {
     },
     "coursekit.api.review": {"": Visit(LEARNER, 7, lambda s: {"attempt_id": s.closed_attempt})},
     "coursekit.api.certificates": {"": Visit(LEARNER, 2)},
+    "coursekit.api.evaluation_form": {"": Visit(LEARNER, 2, module(CALF))},
     "coursekit.api.verification": {
         "valid": Visit(ANONYMOUS, 1, lambda s: {"code": s.valid_code}),
         "revoked": Visit(ANONYMOUS, 1, lambda s: {"code": s.revoked_code}),

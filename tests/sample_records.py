@@ -49,6 +49,7 @@ from tests.report_records import enrol, lesson_events
 from tests.test_seminar_journey import evaluate, review_worksheet, submit_worksheet, take_post_test
 from tests.test_seminars import FOUNDATIONS, package
 from tests.verification_records import modify
+from tests.webhook_records import failed_delivery, register_webhook
 
 LEARNER = "mei@example.org"
 INSTRUCTOR = "okafor@example.org"
@@ -78,6 +79,8 @@ class Samples:
     media_hash: str
     media_name: str
     roster_export: int
+    webhook_endpoint: int
+    webhook_delivery: int
 
 
 def add_tokens(app: Flask) -> None:
@@ -96,6 +99,8 @@ def seed(app: Flask, folder: Path) -> Samples:
     """Write the records above through ``app``; ``folder`` holds the staged package's
     files."""
     make_user(app, ADMIN, Role.ADMIN, first_name="Ada", last_name="Admin")
+    # Registered first, so the records below queue their events as a provider's would.
+    webhook_endpoint = register_webhook(app)
     learner_id = make_user(app, LEARNER, first_name="Mei", last_name="Lindqvist")
     make_user(app, INSTRUCTOR, Role.INSTRUCTOR, first_name="Ngozi", last_name="Okafor")
     for module_id in (FOUNDATIONS, CALF, SHIN):
@@ -151,6 +156,8 @@ def seed(app: Flask, folder: Path) -> Samples:
         media_hash=media_hash,
         media_name=next(name for name in package(FOUNDATIONS).files if name.startswith("media/")),
         roster_export=roster_export,
+        webhook_endpoint=webhook_endpoint,
+        webhook_delivery=failed_delivery(app),
     )
 
 
@@ -158,10 +165,16 @@ def staged_upload(app: Flask, folder: Path, module_id: str = FOUNDATIONS) -> tup
     """The instructor stages version 1.1.0 of ``module_id``, a small package as the test
     factory writes it (the published 1.0.0 already shows the preview pages with its
     large question banks); its first lesson's slug and the upload's id."""
-    candidate = package_candidate(write_package(folder, module_id, version=STAGED_VERSION))
+    return stage_folder(app, write_package(folder, module_id, version=STAGED_VERSION))
+
+
+def stage_folder(app: Flask, module_folder: Path) -> tuple[str, int]:
+    """The instructor stages the package in ``module_folder``: its first lesson's slug and
+    the upload's id."""
+    candidate = package_candidate(module_folder)
     staged = load_package(candidate.files, candidate.shared).package
     with app.app_context():
         actor = db.session.scalar(select(User).where(User.email == INSTRUCTOR))
-        upload = stage_upload(pack(staged), f"{module_id}.zip", actor=actor, now=utcnow())
+        upload = stage_upload(pack(staged), f"{staged.id}.zip", actor=actor, now=utcnow())
         db.session.commit()
         return staged.lessons[0].slug, upload.id

@@ -105,6 +105,14 @@ EXPECTED_POLICIES = {
     "coursekit.verify.lookup": "public",
     "coursekit.audit.log": "admin",
     "coursekit.audit.export": "admin",
+    "coursekit.webhooks.index": "admin",
+    "coursekit.webhooks.register": "admin",
+    "coursekit.webhooks.endpoint": "admin",
+    "coursekit.webhooks.rotate": "admin",
+    "coursekit.webhooks.disable": "admin",
+    "coursekit.webhooks.enable": "admin",
+    "coursekit.webhooks.delivery": "admin",
+    "coursekit.webhooks.redeliver": "admin",
     # Previews also need an assignment to the module (or the admin role): checked in the views.
     "coursekit.preview.module": "instructor",
     "coursekit.preview.lesson": "instructor",
@@ -160,6 +168,10 @@ EXPECTED_POLICIES = {
     "coursekit.api.review": "learner",
     "coursekit.api.certificates": "learner",
     "coursekit.api.verification": "public",
+    # Worksheets and evaluations also need an enrolment (404 without), in the views.
+    "coursekit.api.submit_worksheet": "learner",
+    "coursekit.api.submit_evaluation": "learner",
+    "coursekit.api.evaluation_form": "learner",
     # --- staff API (issue 12 part 1b): instructor and admin endpoints; module and
     # record rules as on the pages (403 outside one's modules, 404 for the unknown). ---
     "coursekit.api.attestation": "admin",
@@ -224,6 +236,8 @@ SAMPLE_ARGS = {
     "thumbprint": "0" * 43,
     "user_id": 999_999,
     "upload_id": 999_999,
+    "endpoint_id": 999_999,
+    "delivery_id": 999_999,
     "token_id": 999_999,
     "unmatched": "no-such-address",
 }

@@ -14,7 +14,7 @@ from coursekit import db
 from coursekit.accounts.models import ModuleAssignment, Role, User
 from coursekit.audit.models import AuditEntry
 from coursekit.catalog.operations import enrol
-from coursekit.packages import operations
+from coursekit.packages import discovery, operations
 from coursekit.packages.models import ModuleVersion, VersionStatus
 from tests.helpers import csrf_token, login, make_user
 from tests.package_factory import write_package, write_worksheet
@@ -254,3 +254,28 @@ def test_a_reload_racing_another_is_refused_cleanly(app, admin, monkeypatch):
     assert refused.status_code == 409
     assert "Another reload was publishing" in refused.text
     assert versions(app) == {}
+
+
+def test_the_page_parses_packages_only_when_files_change(app, admin, content, monkeypatch):
+    """DESIGN §4: packages are parsed once per process, not per request. The page shows
+    the library's last scan and parses again only after a file under the modules path
+    changed."""
+    assert admin.get(PAGE).status_code == 200  # this process's first look scans
+    parsed: list[str] = []
+    real = discovery.load_package
+
+    def counting(files, shared):
+        parsed.append(files.label)
+        return real(files, shared)
+
+    monkeypatch.setattr(discovery, "load_package", counting)
+    for _ in range(3):
+        assert admin.get(PAGE).status_code == 200
+    assert parsed == []
+    bump(content, "shin", "1.1.0")
+    page = admin.get(PAGE).text
+    assert len(parsed) == 2  # calf and shin, once each
+    assert re.search(r"<td>1\.1\.0</td>\s*<td><span class=\"badge module-new\">new", page)
+    parsed.clear()
+    assert admin.get(PAGE).status_code == 200
+    assert parsed == []

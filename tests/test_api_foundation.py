@@ -255,3 +255,20 @@ def test_the_openapi_document_validates_and_the_docs_page_renders_it(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "GET /modules" in page.text
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_licences_by_api_and_another_persons_licence_is_not_found(app, client, learner):
+    token = bearer(make_token(app, learner))
+    added = client.post("/api/v1/me/licences", json={"state": "CA", "number": "AC1"}, headers=token)
+    assert added.status_code == 201 and added.get_json()["state"] == "CA"
+    twice = client.post("/api/v1/me/licences", json={"state": "ca", "number": "AC2"}, headers=token)
+    assert twice.status_code == 422 and "state" in twice.get_json()["error"]["fields"]
+    other = bearer(make_token(app, make_user(app, "other@example.org")))
+    licence_id = added.get_json()["id"]
+    stolen = client.delete(f"/api/v1/me/licences/{licence_id}", headers=other)
+    assert stolen.status_code == 404 and error_code(stolen) == "not_found"
+    assert [
+        item["id"] for item in client.get("/api/v1/me", headers=token).get_json()["licences"]
+    ] == [licence_id]
+    removed = client.delete(f"/api/v1/me/licences/{licence_id}", headers=token)
+    assert removed.status_code == 200 and removed.get_json()["licences"] == []

@@ -8,12 +8,12 @@ every scope they may hold. ``MAX_EXAMPLES`` bounds it: about 60 s here (2 cores)
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from coursekit import create_app
 from coursekit.accounts.queries import user_by_email
@@ -27,6 +27,10 @@ from tests.sample_records import seed
 from tests.test_seminars import ROOT
 
 MAX_EXAMPLES = 30
+# Schema-valid input that the rules refuse is documented, not a defect: an attestation
+# not accepted (422), a cursor no list gave out (400), an answer outside the options
+# (422). Every other check runs: no 5xx, statuses, content types and bodies as documented.
+
 TOKENS: dict[str, str] = {}
 
 
@@ -56,20 +60,29 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app.extensions["coursekit"].db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def api_schema(fuzzed_app: Flask):
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzzed_app)
+def fuzz(operation, headers: dict[str, str]) -> None:
+    """Hypothesis-generated cases of one operation, each answered as the document says.
+
+    Hypothesis is driven directly rather than through schemathesis's pytest plugin,
+    whose fixture support reads a private pytest attribute that pytest 9 removed."""
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    def run(case) -> None:
+        case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+
+    run()
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-def test_every_operation_conforms_and_never_fails(case, fuzzed_app: Path) -> None:
-    for who in ("learner", "admin"):
-        case.call_and_validate(headers=bearer(TOKENS[who]))
+def test_every_operation_conforms_and_never_fails(fuzzed_app: Flask) -> None:
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzzed_app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 15
+    for operation in operations:
+        for who in ("learner", "admin"):
+            fuzz(operation, bearer(TOKENS[who]))

@@ -48,8 +48,9 @@ def completing_app(make_app, content, issuing: str):
     )
 
 
-def complete_the_module(app, clock) -> None:
-    """Every step, the last one being the heartbeat that reaches the seat time."""
+def complete_the_module(app, clock):
+    """Every step, the last one being the heartbeat that reaches the seat time; returns
+    the learner's client."""
     learner = signed_in(app, "zoe@example.org")
     submit(learner, "/modules/calf", {"accept": "y"}, "/modules/calf/enrol")
     for lesson, minutes in ((L1, 50), (L2, 40)):
@@ -66,6 +67,7 @@ def complete_the_module(app, clock) -> None:
     for _ in range(20):
         clock.advance(seconds=30)
         learner.post(f"{L2}/heartbeat", data={"csrf_token": token})
+    return learner
 
 
 def rows(app):

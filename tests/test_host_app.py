@@ -17,6 +17,7 @@ from tests.package_factory import write_package
 class HostUser(UserMixin):
     def __init__(self, user_id: str) -> None:
         self.id = user_id
+        self.email = f"member{user_id}@host.example"
 
 
 def make_host_app(database_url: str, *, with_coursekit: bool) -> Flask:
@@ -40,7 +41,7 @@ def make_host_app(database_url: str, *, with_coursekit: bool) -> Flask:
 
     @host.get("/host-login")
     def host_login() -> str:
-        login_user(HostUser("42"))
+        login_user(HostUser(request.args.get("as", "42")))
         return "host login page"
 
     @host.errorhandler(404)
@@ -98,13 +99,16 @@ def test_coursekit_lives_under_the_prefix_and_uses_the_host_login(apps):
     assert host.login_manager.login_view == "host_login"
 
 
-def test_a_host_user_without_a_ce_profile_is_refused_not_crashed(apps):
+def test_a_host_user_without_a_ce_profile_is_sent_to_complete_it(apps):
     _, host = apps
     client = host.test_client()
     client.get("/host-login")
     response = client.get("/ce/account")
-    assert response.status_code == 403
-    assert "do not have access" in response.text
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/ce/account/complete?next=/ce/account"
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert "Complete your CE profile" in page.text
 
 
 def test_coursekit_error_pages_stay_inside_coursekit(apps):
@@ -142,3 +146,19 @@ def test_a_host_app_publishes_with_the_cli_and_serves_the_catalogue_under_its_pr
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(delete(table))
         engine.dispose()
+
+
+def test_the_api_serves_under_the_mount_prefix_with_its_own_errors(apps):
+    _plain, mounted = apps
+    client = mounted.test_client()
+    document = client.get("/ce/api/v1/openapi.json").get_json()
+    assert document["servers"] == [{"url": "/ce/api/v1"}]
+    # The host's own 404 page stays the host's; inside the API the envelope wins.
+    missing = client.get("/ce/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    anonymous = client.get("/ce/api/v1/me")
+    assert anonymous.status_code == 401 and "Location" not in anonymous.headers
+    # A host user without a coursekit account is signed in but no learner (as on pages).
+    client.get("/host-login")
+    refused = client.get("/ce/api/v1/me")
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"

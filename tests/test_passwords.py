@@ -100,3 +100,24 @@ def test_tampered_expired_and_stale_reset_links_are_refused(app, client, mail_ou
     )
     stale = app.test_client().get(link)
     assert stale.status_code == 400 and "already been used" in stale.text
+
+
+def test_a_reset_link_for_a_disabled_account_is_refused(app, client, mail_outbox):
+    user_id = make_user(app, "ann@example.org")
+    submit(client, "/password/forgot", {"email": "ann@example.org"})
+    link = reset_link(mail_outbox)
+    before = load_user(app, user_id).password_hash
+    disable = app.test_cli_runner().invoke(
+        args=["coursekit", "users", "disable", "ann@example.org"]
+    )
+    assert disable.exit_code == 0, disable.output
+
+    page = client.get(link)
+    assert page.status_code == 400 and "Ask for a new one" in page.text
+    token = csrf_token(client, "/password/forgot")
+    posted = client.post(link, data={"csrf_token": token, "new_password": NEW_PASSWORD})
+    assert posted.status_code == 400
+    assert load_user(app, user_id).password_hash == before
+    # Nor does a disabled account get a new link.
+    submit(client, "/password/forgot", {"email": "ann@example.org"})
+    assert len(mail_outbox) == 1

@@ -307,3 +307,21 @@ def test_the_enrolment_links_to_its_full_event_record(app, admin):
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == "bo@example.org"))
     assert f"/teach/enrolments/{enrolment}" in admin.get(f"/admin/users/{user_id}").text
+
+
+def test_user_search_ignores_letter_case_in_every_alphabet(app, admin):
+    """Search folds É and Ø as it folds E and O, on SQLite as on PostgreSQL (one shared
+    ``db.contains_text``, which the certificate and audit searches use too)."""
+    zoe = make_user(app, "zoe@example.org", first_name="Zoë", last_name="Ørsted")
+    eve = make_user(app, "eve@example.org", first_name="Émile", last_name="Dubois")
+    for query, expected in [
+        ("ørsted", {zoe}),
+        ("ZOË ØRSTED", {zoe}),
+        ("émile", {eve}),
+        ("ÉMILE DU", {eve}),
+        ("ZOE@EXAMPLE", {zoe}),
+        ("Ørsteds", set()),
+    ]:
+        page = admin.get("/admin/users", query_string={"q": query}).text
+        found = {user for user in (zoe, eve) if f'href="/admin/users/{user}"' in page}
+        assert found == expected, query

@@ -6,7 +6,16 @@ without its own ``LoginManager``); a host with its own login keeps these jobs.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from coursekit.access import access, current_account
@@ -19,6 +28,7 @@ from coursekit.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from coursekit.accounts.models import User
 from coursekit.accounts.queries import normalise_email
 from coursekit.accounts.tokens import InvalidResetToken
 from coursekit.ratelimit import hit
@@ -29,6 +39,17 @@ bp = Blueprint("auth", __name__)
 
 def _account_key() -> str:
     return "account:" + normalise_email(request.form.get("email", ""))
+
+
+def _start_session(user: User, *, remember: bool) -> None:
+    """Sign ``user`` in on a fresh session.
+
+    Nothing from before the sign-in survives it (session fixation): a cookie planted by
+    someone else carries their CSRF token, and keeping it would let them forge this
+    user's forms.
+    """
+    session.clear()
+    login_user(user, remember=remember)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -50,7 +71,7 @@ def register() -> Page:
         ),
     )
     if user:
-        login_user(user)
+        _start_session(user, remember=False)
         flash("Welcome! Your account is ready. Add your state licences below.", "success")
         return redirect(url_for("coursekit.account.profile"))
     return render_template("coursekit/accounts/register.html", form=form), 422
@@ -70,7 +91,7 @@ def login() -> Page:
     if form.validate():
         user = operations.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _start_session(user, remember=form.remember.data)
             flash(f"Signed in as {user.email}.", "success")
             return redirect(safe_next(home))
         form.form_errors.append("The email or password is not correct.")
@@ -81,7 +102,11 @@ def login() -> Page:
 @access("learner")
 def logout() -> Page:
     if LogoutForm().validate_on_submit():
-        logout_user()
+        # A cookie session cannot be revoked on its own: the new session token ends this
+        # one, its remember cookie and any copy of them (and the user's other devices).
+        operations.end_sessions(current_account())
+        session.clear()
+        logout_user()  # after clear(): it marks the remember cookie for deletion
         flash("You are signed out.", "success")
     return redirect(url_for("coursekit.pages.home"))
 
@@ -143,7 +168,7 @@ def change_password() -> Page:
     if changed:
         # The old session id is dead; sign this browser in again under the new one.
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-        login_user(changed, remember=remembered in request.cookies)
+        _start_session(changed, remember=remembered in request.cookies)
         flash("Your password is changed. Other devices have been signed out.", "success")
         return redirect(url_for("coursekit.account.profile"))
     return render_template("coursekit/accounts/password.html", form=form), 422

@@ -41,7 +41,12 @@ class User(Base):
 
     ``first_name`` and ``last_name`` are the legal names that boards match exactly.
     ``session_token`` is part of the id that Flask-Login keeps in the session and the
-    remember cookie; changing it (on a password change or reset) logs out every session.
+    remember cookie; changing it (on a password change, reset, sign-out or disabling)
+    ends every session and remember cookie of the account.
+
+    In a host app with its own login, ``host_user_id`` is the host user's id
+    (``get_id()``) that the account belongs to, and ``password_hash`` is None: the host
+    owns the credentials (docs/integration.md).
     """
 
     __tablename__ = "coursekit_user"
@@ -55,7 +60,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    host_user_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     nccaom_id: Mapped[str | None] = mapped_column(String(6))
@@ -89,7 +95,14 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """The login id Flask-Login signs into the session and the remember cookie:
+        ``"<user id>:<session token>:<signed-in at, Unix seconds>"``.
+
+        Flask-Login reads it once, when the user signs in, so the time is the sign-in's;
+        ``user_for_session`` refuses an id older than ``COURSEKIT_REMEMBER_DAYS``, because
+        the remember cookie itself carries no expiry a server could check.
+        """
+        return f"{self.id}:{self.session_token}:{int(utcnow().timestamp())}"
 
     @property
     def role_names(self) -> frozenset[str]:

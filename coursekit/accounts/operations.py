@@ -3,19 +3,16 @@ the CLI and (later) the API alike. Functions flush; the caller commits."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from coursekit import db, signals
 from coursekit.accounts.models import (
-    NCCAOM_ID_PATTERN,
     AccountStatus,
     Role,
     StateLicence,
@@ -24,7 +21,8 @@ from coursekit.accounts.models import (
     new_session_token,
 )
 from coursekit.accounts.passwords import hash_password, password_problems, verify_password
-from coursekit.accounts.queries import normalise_email, user_by_email, with_licences
+from coursekit.accounts.queries import user_by_email, with_licences
+from coursekit.accounts.rules import check_new_account, name_and_id_problems
 from coursekit.accounts.states import STATE_NAMES
 from coursekit.accounts.tokens import (
     InvalidResetToken,
@@ -38,31 +36,19 @@ from coursekit.errors import CourseKitError, ValidationFailed
 from coursekit.mail import send_mail
 
 
-def _checked_email(email: str) -> str:
+def add_account(user: User, duplicate_message: str) -> User:
+    """Store a new account and announce it (``user_registered``).
+
+    A concurrent request that stored the same email (or host user) first wins the race;
+    this one is refused with ``duplicate_message`` and nothing is written.
+    """
     try:
-        return validate_email(normalise_email(email), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise ValidationFailed({"email": [str(exc)]}) from exc
-
-
-NAME_MAX_LENGTH = 100
-
-
-def _check_name_and_id(
-    first_name: str, last_name: str, nccaom_id: str | None
-) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for field, value, label in (
-        ("first_name", first_name, "first"),
-        ("last_name", last_name, "last"),
-    ):
-        if not value.strip():
-            errors[field] = [f"Enter your legal {label} name."]
-        elif len(value.strip()) > NAME_MAX_LENGTH:
-            errors[field] = [f"A name has at most {NAME_MAX_LENGTH} characters."]
-    if nccaom_id and not re.fullmatch(NCCAOM_ID_PATTERN, nccaom_id):
-        errors["nccaom_id"] = ["An NCCAOM ID is 3 to 6 digits and does not start with 0."]
-    return errors
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as exc:
+        raise ValidationFailed({"email": [duplicate_message]}) from exc
+    signals.user_registered.send(current_app._get_current_object(), user=user)
+    return user
 
 
 def register_user(
@@ -75,11 +61,9 @@ def register_user(
     roles: Iterable[Role] = (),
 ) -> User:
     """Create an account. Every account is a learner; ``roles`` adds more."""
-    errors = _check_name_and_id(first_name, last_name, nccaom_id)
-    try:
-        email = _checked_email(email)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
+    email, errors = check_new_account(
+        email=email, first_name=first_name, last_name=last_name, nccaom_id=nccaom_id
+    )
     if problems := password_problems(password, email=email):
         errors["password"] = problems
     if "email" not in errors and user_by_email(email) is not None:
@@ -96,13 +80,7 @@ def register_user(
         nccaom_id=nccaom_id or None,
         roles=[UserRole(role=role) for role in {Role.LEARNER, *roles}],
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(user)
-    except IntegrityError as exc:  # a concurrent registration won the race
-        raise ValidationFailed({"email": ["An account with this email already exists."]}) from exc
-    signals.user_registered.send(current_app._get_current_object(), user=user)
-    return user
+    return add_account(user, "An account with this email already exists.")
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -124,10 +102,15 @@ def _set_password(user: User, new_password: str) -> None:
         raise ValidationFailed({"new_password": problems})
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
-    # Every session and remember cookie carries the old token; they all end here.
+    end_sessions(user)
+    signals.password_changed.send(current_app._get_current_object(), user=user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign ``user`` out everywhere: every session and remember cookie carries the old
+    session token, so a copy of a cookie kept from before stops working too."""
     user.session_token = new_session_token()
     db.session.flush()
-    signals.password_changed.send(current_app._get_current_object(), user=user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> User:
@@ -166,7 +149,7 @@ def reset_password(user: User, new_password: str) -> User:
 
 def update_profile(user: User, *, first_name: str, last_name: str, nccaom_id: str | None) -> User:
     """Change the legal name and NCCAOM ID a learner's certificates will carry."""
-    if errors := _check_name_and_id(first_name, last_name, nccaom_id):
+    if errors := name_and_id_problems(first_name, last_name, nccaom_id):
         raise ValidationFailed(errors)
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
@@ -271,7 +254,7 @@ def set_status(
         raise AccountChangeRefused(f"{user.email} is already {status}. Nothing was changed.")
     if status == AccountStatus.DISABLED:
         _refuse_losing_last_admin(user)
-        user.session_token = new_session_token()
+        end_sessions(user)
     before, user.status = user.status, status
     db.session.flush()
     action = "user.disabled" if status == AccountStatus.DISABLED else "user.enabled"
@@ -355,7 +338,7 @@ def correct_legal_name(
     """An administrator corrects the legal name, with the reason and the names before
     and after in the audit log. The same rules as the learner's profile apply.
     Certificates already issued keep the name they print until they are reissued."""
-    errors = _check_name_and_id(first_name, last_name, None)
+    errors = name_and_id_problems(first_name, last_name, None)
     if not reason.strip():
         errors["reason"] = ["Give the reason: it is kept in the audit log."]
     if errors:

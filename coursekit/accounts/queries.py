@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, with_parent
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coursekit import db
 from coursekit.accounts.models import StateLicence, User
+from coursekit.db import utcnow
+
+_CLOCK_SKEW_SECONDS = 300
+"""How far ahead of this server's clock a sign-in time may be (another server's clock)."""
 
 
 def normalise_email(email: str) -> str:
@@ -37,12 +44,19 @@ def with_licences(user: User) -> User:
 
 
 def user_for_session(session_id: str) -> User | None:
-    """The active user a Flask-Login id (``"<id>:<session token>"``) stands for.
+    """The active user a Flask-Login id (``User.get_id``) stands for.
 
-    A changed password rotates the session token, so ids minted before it no longer load.
+    A changed password, a sign-out or disabling rotates the session token, so ids minted
+    before it no longer load; nor does one signed in more than ``COURSEKIT_REMEMBER_DAYS``
+    ago (or claiming a time ahead of the clock), whatever cookie carries it.
     """
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    parts = session_id.split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1] or not parts[2].isdigit():
+        return None
+    user_id, token, signed_in_at = parts
+    age = utcnow().timestamp() - int(signed_in_at)
+    lifetime = timedelta(days=current_app.config["COURSEKIT_REMEMBER_DAYS"]).total_seconds()
+    if not -_CLOCK_SKEW_SECONDS <= age <= lifetime:
         return None
     # Every signed-in request runs this: one query with the roles joined, not two.
     user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
@@ -55,12 +69,11 @@ def search_users(text: str = "", *, limit: int = 50, offset: int = 0) -> tuple[l
     """Users whose email or name contains ``text`` (newest first), and how many match."""
     query = select(User)
     if text:
-        needle = text.strip().lower()
-        full_name = func.lower(User.first_name + " " + User.last_name)
+        needle = text.strip()
         query = query.where(
             or_(
-                User.email.contains(needle, autoescape=True),
-                full_name.contains(needle, autoescape=True),
+                db.contains_text(User.email, needle),
+                db.contains_text(User.first_name + " " + User.last_name, needle),
                 User.nccaom_id == needle,
             )
         )

@@ -30,8 +30,9 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def password_fingerprint(user: User) -> str:
-    """A short digest of the user's password hash; changes whenever the password does."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    """A short digest of the user's password hash; changes whenever the password does
+    (an account linked to a host user has none until it is given one)."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
 def make_reset_token(user: User) -> str:

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import current_app, g, request
 from sqlalchemy import or_, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from coursekit.access import API_BLUEPRINT, Policy, current_account, policy_of
 from coursekit.api.errors import fail
@@ -101,12 +102,20 @@ def touch_token(_exc: BaseException | None = None) -> None:
     if use is None or (use[1] is not None and now - use[1] < TOUCH_INTERVAL):
         return
     database = current_app.extensions["coursekit"].db
-    with database.new_session() as session, session.begin():
-        session.execute(
-            update(ApiToken)
-            .where(ApiToken.id == use[0])
-            .where(
-                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_INTERVAL)
+    try:
+        with database.new_session() as session, session.begin():
+            session.execute(
+                update(ApiToken)
+                .where(ApiToken.id == use[0])
+                .where(
+                    or_(
+                        ApiToken.last_used_at.is_(None),
+                        ApiToken.last_used_at < now - TOUCH_INTERVAL,
+                    )
+                )
+                .values(last_used_at=now)
             )
-            .values(last_used_at=now)
-        )
+    except SQLAlchemyError:
+        # A convenience for the token's owner: a busy database must not fail a request
+        # that has already been answered.
+        current_app.logger.warning("Could not record the last use of API token %s", use[0])

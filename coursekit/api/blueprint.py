@@ -17,6 +17,7 @@ from coursekit.api import (  # noqa: F401  (they add their routes to bp)
     attempt_views,
     catalogue_views,
     certificate_views,
+    coursework_views,
     docs_views,
     learning_views,
     staff_routes,  # the staff API: instructor and administrator endpoints

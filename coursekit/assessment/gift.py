@@ -53,6 +53,8 @@ _ID = re.compile(ID_PATTERN)
 _ID_COMMENT = re.compile(r"\[id:([^\]]*)\]")
 _TAG_COMMENT = re.compile(r"\[tag:([^\]]+)\]")
 _MAX_TAG = 60
+MAX_GIFT_CHARACTERS = 1_000_000
+"""The longest GIFT text read (a bank of a thousand questions; about two seconds)."""
 
 
 class GiftError(ValueError):
@@ -99,6 +101,13 @@ def parse_gift(text: str) -> list[GiftQuestion]:
 def read_gift(text: str) -> GiftFile:
     """Every question and every problem in the text of a GIFT file."""
     result = GiftFile()
+    if len(text) > MAX_GIFT_CHARACTERS:
+        message = (
+            f"the file is {len(text):,} characters long; at most {MAX_GIFT_CHARACTERS:,} "
+            "are read (split it into smaller files)"
+        )
+        result.errors.append(GiftError(message, 1, 1))
+        return result
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     reserved = RESERVED.search(text)

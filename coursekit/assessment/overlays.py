@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # escaping only; nothing parsed  # nosec B406
 
 from coursekit.assessment.banks import SUFFIXES, read_question_file
 from coursekit.assessment.images import image_size

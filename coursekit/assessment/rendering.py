@@ -41,7 +41,7 @@ def markdown_renderer(
 def _rendered(media_base: str, text: str) -> Markup:
     # A version's texts never change and its media URLs share one prefix (which holds the
     # content hash), so each text is rendered once per process, as lessons are.
-    return Markup(markdown.render(text, lambda name: media_base + name))  # noqa: S704 - sanitised by render
+    return Markup(markdown.render(text, lambda name: media_base + name))  # noqa: S704 - sanitised by render  # nosec B704
 
 
 @dataclass(frozen=True)

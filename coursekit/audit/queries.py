@@ -85,15 +85,6 @@ def filter_for(
     )
 
 
-def _contains(column: ColumnElement[str], needle: str) -> ColumnElement[bool]:
-    """Case-insensitive ``contains``. SQLite's lower() folds only ASCII letters, so text
-    with Ø or É is also found as typed, in the letter case it was stored with."""
-    return or_(
-        func.lower(column).contains(needle.lower(), autoescape=True),
-        column.contains(needle, autoescape=True),
-    )
-
-
 NEWEST_FIRST = (AuditEntry.at.desc(), AuditEntry.id.desc())
 """By the time of the change; entries of the same instant in the order they were written."""
 _TEXT_COLUMNS = (AuditEntry.action, AuditEntry.subject, AuditEntry.reason)
@@ -107,13 +98,15 @@ def _filtered(wanted: AuditFilter) -> Select:
         .options(lazyload(_ACTOR.roles))
     )
     if wanted.text:
-        query = query.where(or_(*(_contains(column, wanted.text) for column in _TEXT_COLUMNS)))
+        query = query.where(
+            or_(*(db.contains_text(column, wanted.text) for column in _TEXT_COLUMNS))
+        )
     if wanted.action:
         query = query.where(AuditEntry.action == wanted.action)
     if wanted.actor:
         name = _ACTOR.first_name + " " + _ACTOR.last_name
         query = query.where(
-            or_(_contains(_ACTOR.email, wanted.actor), _contains(name, wanted.actor))
+            or_(db.contains_text(_ACTOR.email, wanted.actor), db.contains_text(name, wanted.actor))
         )
     if wanted.subject:
         query = query.where(_subject_matches(wanted.subject))

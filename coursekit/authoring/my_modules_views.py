@@ -23,7 +23,7 @@ bp = Blueprint("my_modules", __name__)
 @access("instructor")
 def index() -> Page:
     account = current_account()
-    assert account is not None
+    assert account is not None  # type narrowing only  # nosec B101
     modules, queue_full = taught_modules(account)
     return render_template(
         "coursekit/authoring/my_modules.html",
@@ -40,7 +40,7 @@ def retire(module_id: str, version: str) -> Page:
     """Close a version to new enrolments (its enrolled learners finish it): the instructors
     of the module may, as administrators may from the console; the same operation."""
     account = current_account()
-    assert account is not None
+    assert account is not None  # type narrowing only  # nosec B101
     try:
         require_taught_version(account, module_id, version)
     except operations.VersionError as refusal:

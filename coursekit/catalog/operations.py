@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +15,7 @@ from coursekit.db import utcnow
 from coursekit.errors import CourseKitError, ValidationFailed
 from coursekit.packages.models import ModuleVersion, VersionStatus
 from coursekit.packages.queries import current_versions, package_for
+from coursekit.signals import enrolled
 
 
 class AttestationChanged(CourseKitError):
@@ -85,6 +87,7 @@ def enrol(
     except IntegrityError:
         # The same learner enrolled from another tab at the same moment.
         return enrolments_by_module(learner)[version.module_id]
+    enrolled.send(current_app._get_current_object(), enrolment=enrolment)
     return enrolment
 
 

@@ -62,15 +62,10 @@ def search_certificates(
     query = select(Certificate, User).join(User, User.id == Certificate.user_id)
     needle = text.strip()
     if needle:
-        lowered = needle.lower()
-        full_name = func.lower(User.first_name + " " + User.last_name)
         matches = [
             Certificate.number == needle.upper(),
-            User.email.contains(lowered, autoescape=True),
-            full_name.contains(lowered, autoescape=True),
-            # SQLite's lower() folds only ASCII letters: a name with Ø or É is also
-            # found as typed, in the letter case it was registered with.
-            (User.first_name + " " + User.last_name).contains(needle, autoescape=True),
+            db.contains_text(User.email, needle),
+            db.contains_text(User.first_name + " " + User.last_name, needle),
         ]
         code = normalise_code(needle)
         if code is not None:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from coursekit import db
 from coursekit.accounts.models import User
@@ -190,10 +190,10 @@ def reissue_certificate(
 def issue_on_completion(sender: object, *, completion: Completion) -> None:
     """Signal receiver: issue at once when the provider issues automatically.
 
-    Whatever goes wrong here must not cost the learner the completion recorded in the
-    same request: a refusal (settings incomplete) or a failure (a broken package
-    template) rolls back to a savepoint, is logged, and leaves the completion in the
-    approval queue.
+    Whatever goes wrong with the certificate must not cost the learner the completion
+    recorded in the same request: a refusal (settings incomplete) or a failure (a broken
+    package template) rolls back to a savepoint, is logged, and leaves the completion in
+    the approval queue. A failing database is raised: the request keeps nothing.
     """
     if current_provider(images=False).issuing != "automatic":
         return
@@ -202,6 +202,11 @@ def issue_on_completion(sender: object, *, completion: Completion) -> None:
             issue_certificate(completion, actor=None, now=completion.completed_at)
     except CertificateError as error:
         log.warning("Completion %s waits for a certificate: %s", completion.id, error.message)
+    except OperationalError:
+        # The database itself failed (gone, restarting, disk full): not a certificate
+        # problem to park in the queue. The whole request answers 503 and keeps nothing,
+        # and the learner's retry records the completion and its certificate together.
+        raise
     except Exception:
         log.exception("Completion %s waits for a certificate: issuing failed", completion.id)
 

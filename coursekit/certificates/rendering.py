@@ -102,15 +102,17 @@ def compile_template(source: str) -> Template:
 
 
 def render_pdf(html: str) -> bytes:
-    """The PDF of a rendered certificate page."""
+    """The PDF of a rendered page (a certificate, a transcript); only ``data:`` addresses
+    are fetched, never a file or the network (a value that names one stays inert)."""
     return render_pages(html)[0]
 
 
 def render_pages(html: str) -> tuple[bytes, int]:
     """The PDF of a rendered certificate page, and how many pages it came to (a preview
     warns when a design spills onto a second page)."""
-    # Imported here, not at start-up: WeasyPrint loads pango and its fonts, which only
-    # issuing and previews need (see the transcript's PDF).
+    # Imported here, not at start-up: WeasyPrint loads pango and its fonts (about 30 MB
+    # and a second per process, bench/README.md), which only PDFs need, and a server
+    # without pango still serves every other page.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 

@@ -13,6 +13,7 @@ from coursekit.cli.questions import gift2yaml_command, hotspots_command, questio
 from coursekit.cli.reports import reports_group
 from coursekit.cli.serve import serve_command
 from coursekit.cli.users import users_group
+from coursekit.cli.webhooks import webhooks_group
 from coursekit.cli.xapi import xapi_group
 
 COMMANDS = (
@@ -23,6 +24,7 @@ COMMANDS = (
     certificates_group,
     reports_group,
     xapi_group,
+    webhooks_group,
     validate_command,
     pack_command,
     unpack_command,

@@ -31,6 +31,7 @@ from coursekit.catalog.models import Enrolment
 from coursekit.catalog.operations import lock_enrolment
 from coursekit.lessons.models import LessonEvent, LessonEventKind
 from coursekit.packages.values import Lesson, ModulePackage
+from coursekit.signals import lesson_completed
 
 ALLOWANCE = 1.5
 """How much longer than expected a learner may take between two events and still earn
@@ -59,7 +60,11 @@ def record_lesson_event(
     the learner's previous lesson event. Completing a lesson twice is recorded twice and
     counts once."""
     seat_time = _credit(enrolment, package, now=now, heartbeat_lesson=None)
-    db.session.add(LessonEvent(enrolment_id=enrolment.id, lesson=lesson.slug, kind=kind, at=now))
+    event = LessonEvent(enrolment_id=enrolment.id, lesson=lesson.slug, kind=kind, at=now)
+    db.session.add(event)
+    if kind == LessonEventKind.COMPLETED:
+        db.session.flush()
+        lesson_completed.send(current_app._get_current_object(), enrolment=enrolment, event=event)
     return seat_time
 
 

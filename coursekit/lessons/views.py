@@ -35,8 +35,9 @@ bp = Blueprint("lessons", __name__)
 
 STAFF_ROLES = frozenset({Role.INSTRUCTOR, Role.ADMIN})
 MEDIA_CACHE = "private, max-age=31536000, immutable"
-SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-"""SVG opened directly still cannot run script: no sources allowed, and sandboxed."""
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
+"""SVG opened directly still cannot run script: no sources allowed, and sandboxed; nor
+can another site frame it (``frame-ancestors`` does not fall back to ``default-src``)."""
 
 
 def _readable_entry(module_id: str) -> CatalogueEntry:

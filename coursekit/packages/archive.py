@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from coursekit.files import create_folder
 from coursekit.packages.certificate_template import CERTIFICATE_TEMPLATE
 from coursekit.packages.loader import LoadedPackage, load_package
 from coursekit.packages.media import CONTENT_TYPES, MediaProblem, check_media
@@ -70,14 +71,25 @@ def _kind_problem(files: ZipFiles, name: str) -> Problem | None:
 def unpack(data: bytes, label: str, destination: Path, limits: Limits = DEFAULT_LIMITS) -> Path:
     """Validate the zip's package, then write its files to ``destination/<module id>``.
 
-    Nothing is written unless the package is valid and the target folder does not exist.
+    Nothing is written unless the package is valid and the target folder does not exist,
+    and the folder appears whole or not at all (a full disk part way leaves nothing that
+    would then be loaded as a broken package, or refuse the retry as existing).
     """
     loaded = load_zip(data, label, limits)
     target = destination / loaded.package.id
     if target.exists():
         raise PackageInvalid([Problem(str(target), 0, 0, "already exists; not overwritten")])
-    for name, content in sorted(loaded.package.files.items()):
-        path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+
+    def fill(folder: Path) -> None:
+        for name, content in sorted(loaded.package.files.items()):
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+
+    destination.mkdir(parents=True, exist_ok=True)
+    try:
+        create_folder(target, fill)
+    except OSError as exc:
+        message = f"could not be written ({exc.strerror or exc}); nothing was kept"
+        raise PackageInvalid([Problem(str(target), 0, 0, message)]) from exc
     return target

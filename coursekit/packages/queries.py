@@ -83,10 +83,11 @@ class Discovery:
 
 
 def discover() -> Discovery:
-    """Scan the modules path and entry points now (as ``coursekit modules list`` does)
-    and compare each package with the published versions; publishes nothing."""
+    """Compare each package on disk (and from entry points) with the published versions;
+    publishes nothing. The library parses again only when files changed since its last
+    scan (``Library.current``): a visit to the module page does not parse every package."""
     versions = all_versions()
-    report = library().scan({version.module_id for version in versions})
+    report = library().current({version.module_id for version in versions})
     published = {(version.module_id, version.version): version for version in versions}
     found = []
     for loaded in report.loaded:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import stat
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -50,19 +51,72 @@ class UnsafeName(ValueError):
     """A file name that would escape the package or is not a plain relative path."""
 
 
+MAX_NAME_PART = 255
+"""Bytes (UTF-8) in one part of a name: what Linux, macOS and Windows file systems hold."""
+MAX_NAME = 1024
+"""Characters in a whole name."""
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+"""Controls and invisible format characters (a right-to-left override makes
+``gpj.svg`` read as ``svg.jpg``)."""
+
+
 def check_name(name: str) -> str:
-    """Return ``name`` if it is a plain relative POSIX path inside the package."""
+    """Return ``name`` if it is a plain relative POSIX path inside the package: no ``..``,
+    no backslash, no drive (``:``), no control or invisible characters, each part short
+    enough for any file system."""
     path = PurePosixPath(name)
     if (
         not name
         or "\\" in name
-        or "\x00" in name
+        or ":" in name
         or path.is_absolute()
         or ".." in path.parts
         or name != path.as_posix()
     ):
         raise UnsafeName(f"{name!r} is not a plain relative path inside the package")
+    if any(unicodedata.category(character) in _UNSAFE_CATEGORIES for character in name):
+        raise UnsafeName(f"{name!r} contains control or invisible characters")
+    if len(name) > MAX_NAME or any(len(part.encode()) > MAX_NAME_PART for part in path.parts):
+        raise UnsafeName(
+            f"{name[:60]!r}… is too long (at most {MAX_NAME_PART} bytes a part, "
+            f"{MAX_NAME} characters in all)"
+        )
     return name
+
+
+def name_clashes(names: list[str]) -> list[tuple[str, str]]:
+    """Pairs of names that are, or would be once written to a disk that ignores case or
+    Unicode normalisation (macOS, Windows), one file, or a file and a folder: the same
+    entry twice, ``Calf.svg`` and ``calf.svg``, ``café`` composed and decomposed,
+    ``a.png`` and ``a.png/b.png``."""
+    files: dict[str, str] = {}
+    folders: dict[str, str] = {}
+    clashes: list[tuple[str, str]] = []
+    for name in sorted(names):
+        folded = unicodedata.normalize("NFC", name).casefold()
+        parts = folded.split("/")
+        above = ["/".join(parts[:end]) for end in range(1, len(parts))]
+        other = files.get(folded) or folders.get(folded)
+        other = other or next((files[folder] for folder in above if folder in files), None)
+        if other is not None:
+            clashes.append((other, name))
+            continue
+        files[folded] = name
+        for folder in above:
+            folders.setdefault(folder, name)
+    return clashes
+
+
+def _clash(first: str, second: str) -> str:
+    """Why ``second`` may not sit beside ``first`` (``name_clashes``)."""
+    if first == second:
+        return "is in the zip twice"
+    if (
+        unicodedata.normalize("NFC", first).casefold()
+        == unicodedata.normalize("NFC", second).casefold()
+    ):
+        return f"would be one file with {first!r} on a disk that ignores case or accents"
+    return f"clashes with {first!r}: a name cannot be both a file and a folder"
 
 
 class PackageFiles(Protocol):
@@ -114,7 +168,8 @@ class ZipFiles:
     """Files in a zip archive, checked whole on opening.
 
     Refused with ``PackageInvalid``: a file that is not a zip, an entry with ``..``, an
-    absolute path or a symbolic link, more entries than ``limits.max_files``, more
+    absolute path, an unsafe name (``check_name``) or a symbolic link, names that clash
+    (``name_clashes``), more entries than ``limits.max_files``, more
     uncompressed bytes than ``limits.max_bytes``, or an entry that expands more than
     ``limits.max_ratio`` times (both counted while reading, not trusted from the zip's own
     header, and reading stops as soon as a limit is passed).
@@ -135,6 +190,8 @@ class ZipFiles:
                     [Problem(label, 0, 0, f"more than {limits.max_files} files in the zip")]
                 )
             budget = limits.max_bytes
+            for first, second in name_clashes([entry.filename for entry in entries]):
+                problems.append(Problem(file_path(label, second), 0, 0, _clash(first, second)))
             for entry in entries:
                 problem = self._entry_problem(entry)
                 if problem:
@@ -165,6 +222,10 @@ class ZipFiles:
 
     @staticmethod
     def _entry_problem(entry: zipfile.ZipInfo) -> str | None:
+        if entry.orig_filename != entry.filename:
+            # zipfile cuts a name at a NUL (``x.svg\0.png`` reads as ``x.svg``); other
+            # tools may not, so the name means different files to different readers.
+            return f"the name {entry.orig_filename!r} holds a NUL or other odd character"
         if stat.S_ISLNK(entry.external_attr >> 16):
             return "symbolic links are not allowed in a package"
         try:

@@ -1,9 +1,10 @@
 """Reading what the module page shows: every discovered package and published version,
 grouped by module id, with enrolment counts and assigned instructors.
 
-The disk is scanned on each visit (as ``coursekit modules list`` does): the page exists
-to show what is there now, and only administrators open it. The database work is a fixed
-number of queries whatever the number of modules or learners.
+The page shows what is on disk now: the library's last scan, parsed again only when a
+file under the modules path changed since (DESIGN §4: packages are parsed once per
+process, never per request). The database work is a fixed number of queries whatever the
+number of modules or learners.
 """
 
 from __future__ import annotations

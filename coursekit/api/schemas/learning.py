@@ -59,6 +59,12 @@ class LessonCompletedSchema(Schema):
     next_lesson = fields.String(allow_none=True)
 
 
+EXACT_DECIMAL = {
+    "type": "string",
+    "description": 'A decimal as text, e.g. "1.5": amounts add up exactly, without float rounding.',
+}
+
+
 class TranscriptQuery(Schema):
     """The transcript page's period chooser; its rules apply (dates as YYYY-MM-DD)."""
 
@@ -72,7 +78,7 @@ class TranscriptQuery(Schema):
 class CreditLineSchema(Schema):
     board = fields.String()
     category = fields.String()
-    amount = fields.Decimal(as_string=True)
+    amount = fields.Decimal(as_string=True, metadata=EXACT_DECIMAL)
     course_number = fields.String()
     provider_number = fields.String()
 
@@ -97,7 +103,7 @@ class TranscriptEntrySchema(Schema):
 
 class BoardTotalSchema(Schema):
     board = fields.String()
-    total = fields.Decimal(as_string=True)
+    total = fields.Decimal(as_string=True, metadata=EXACT_DECIMAL)
     categories = fields.Method(
         "by_category",
         metadata={"type": "object", "additionalProperties": {"type": "string"}},

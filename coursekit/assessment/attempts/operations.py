@@ -12,6 +12,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -36,6 +37,7 @@ from coursekit.packages.models import ModuleVersion
 from coursekit.packages.queries import package_for
 from coursekit.packages.values import ModulePackage
 from coursekit.progress.operations import complete_if_due
+from coursekit.signals import attempt_submitted
 
 
 def start_post_test(enrolment: Enrolment, *, now: datetime | None = None) -> Attempt:
@@ -226,6 +228,9 @@ def _grade(
     )
     db.session.add(grade)
     db.session.flush()
+    if revision == 1:
+        # Before the completion it may bring, so listeners see events in their order.
+        attempt_submitted.send(current_app._get_current_object(), attempt=attempt, grade=grade)
     complete_if_due(attempt.enrolment, now=now)
     return grade
 

@@ -19,7 +19,6 @@ import base64
 import hashlib
 import json
 import logging
-import os
 import threading
 import weakref
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, current_app
+
+from coursekit.files import create_once
 
 KEY_FILE = "badge_signing_key.pem"
 RETIRED_KEYS_FOLDER = "badge_retired_keys"
@@ -118,34 +119,17 @@ def load_or_create(path: Path) -> rsa.RSAPrivateKey:
 
 
 def ensure_key_file(path: Path) -> None:
-    """Generate a key into ``path`` unless one is there.
-
-    Several processes may start at once: each writes its candidate to a private
-    temporary file and hard-links it into place, which succeeds for exactly one of
-    them. The others discard theirs and read the winner's file, which is complete the
-    moment it appears under its name.
-    """
+    """Generate a key into ``path`` unless one is there (written whole or not at all,
+    and by exactly one of several processes starting at once: ``files.create_once``)."""
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
     candidate = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     pem = candidate.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(temporary, path)
-    except FileExistsError:
-        pass  # another process stored its key first: everyone uses that one
-    finally:
-        temporary.unlink(missing_ok=True)
+    create_once(path, pem)
 
 
 def parse_private_key(text: str, *, source: str) -> rsa.RSAPrivateKey:

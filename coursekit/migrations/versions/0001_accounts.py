@@ -9,6 +9,8 @@ Create Date: 2026-11-21 00:45:11.193354
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -87,6 +89,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema."""
+    refuse_if_rows(
+        revision,
+        {
+            "coursekit_user": "accounts",
+            "coursekit_state_licence": "state licences",
+            "coursekit_user_role": "roles",
+        },
+    )
     op.drop_table("coursekit_user_role")
     with op.batch_alter_table("coursekit_state_licence", schema=None) as batch_op:
         batch_op.drop_index(

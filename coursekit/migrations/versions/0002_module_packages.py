@@ -9,6 +9,8 @@ Create Date: 2026-11-21 01:21:18.287983
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -123,6 +125,15 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema."""
+    refuse_if_rows(
+        revision,
+        {
+            "coursekit_module_version": "published module versions",
+            "coursekit_enrolment": "enrolments and attestations",
+            "coursekit_lesson_event": "lesson events and seat time",
+            "coursekit_completion": "completions",
+        },
+    )
     with op.batch_alter_table("coursekit_lesson_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_coursekit_lesson_event_enrolment_id"))
 

@@ -8,6 +8,8 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -188,6 +190,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_rows(
+        revision,
+        {
+            "coursekit_module_assignment": "instructor assignments",
+            "coursekit_attempt": "test attempts",
+            "coursekit_attempt_answer": "answers",
+            "coursekit_attempt_grade": "grades",
+            "coursekit_evaluation_response": "course evaluations",
+            "coursekit_worksheet_submission": "worksheets",
+            "coursekit_worksheet_review": "worksheet reviews",
+        },
+    )
     op.drop_table("coursekit_worksheet_review")
     with op.batch_alter_table("coursekit_attempt_grade", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_coursekit_attempt_grade_attempt_id"))

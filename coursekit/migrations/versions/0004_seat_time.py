@@ -7,6 +7,8 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -30,8 +32,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Like every downgrade, this is for developers: it drops the recorded seat time.
-    op.execute(sa.text("DELETE FROM coursekit_lesson_event WHERE kind = 'active'"))
+    # The schema before this revision has no place for seat time: refuse rather than
+    # delete the learners' recorded minutes.
+    refuse_if_rows(
+        revision, {"coursekit_lesson_event": "seat time (active lesson events)"}, "kind = 'active'"
+    )
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_coursekit_lesson_event_seconds"), type_="check")
         batch_op.drop_constraint(batch_op.f("ck_coursekit_lesson_event_kind"), type_="check")

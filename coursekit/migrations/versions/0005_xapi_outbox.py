@@ -7,6 +7,8 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -42,7 +44,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Like every downgrade, this is for developers: learners get new account names, and
-    # every LRS receives the whole history again (under other account names).
+    # Without these rows learners would get new account names and every LRS would
+    # receive the whole history again under them.
+    refuse_if_rows(
+        revision,
+        {
+            "coursekit_xapi_actor": "learners' xAPI account names",
+            "coursekit_xapi_outbox": "what each LRS has received",
+        },
+    )
     op.drop_table("coursekit_xapi_outbox")
     op.drop_table("coursekit_xapi_actor")

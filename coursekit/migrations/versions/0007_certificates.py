@@ -8,6 +8,8 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -176,8 +178,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # For developers only: certificates, their PDFs and the audit log are records
-    # boards rely on; a provider never downgrades past this revision.
+    refuse_if_rows(
+        revision,
+        {
+            "coursekit_certificate": "certificates",
+            "coursekit_certificate_file": "certificate PDFs",
+            "coursekit_certificate_sequence": "certificate numbers",
+            "coursekit_audit_entry": "the audit log",
+            "coursekit_provider_settings": "provider settings",
+            "coursekit_roster_export": "roster exports",
+        },
+    )
     op.drop_table("coursekit_certificate_file")
     with op.batch_alter_table("coursekit_certificate", schema=None) as batch_op:
         batch_op.drop_index(

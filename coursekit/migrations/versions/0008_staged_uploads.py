@@ -8,6 +8,8 @@ Revises: 0007
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -62,4 +64,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_rows(
+        revision,
+        {
+            "coursekit_staged_upload": "uploaded module packages and their approvals",
+        },
+    )
     op.drop_table("coursekit_staged_upload")

@@ -7,6 +7,8 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -33,4 +35,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_rows(
+        revision,
+        {
+            "coursekit_attestation_revision": "attestation texts learners accepted",
+        },
+    )
     op.drop_table("coursekit_attestation_revision")

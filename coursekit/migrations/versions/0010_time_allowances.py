@@ -7,6 +7,8 @@ Revises: 0009
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
@@ -48,6 +50,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_rows(
+        revision,
+        {
+            "coursekit_time_allowance": "learners' time allowances",
+        },
+    )
     with op.batch_alter_table("coursekit_time_allowance", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_coursekit_time_allowance_user_id"))
     op.drop_table("coursekit_time_allowance")

@@ -7,6 +7,8 @@ Revises: 0012
 import sqlalchemy as sa
 from alembic import op
 
+from coursekit.migrations.downgrades import refuse_if_rows
+
 revision = "0013"
 down_revision = "0012"
 branch_labels = None
@@ -44,5 +46,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Dropping tokens would cut off every integration that uses one, silently.
+    refuse_if_rows(revision, {TABLE: "API tokens, in use or revoked"})
     op.drop_index(op.f("ix_coursekit_api_token_user_id"), table_name=TABLE)
     op.drop_table(TABLE)

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import current_app, render_template
 
+from coursekit.certificates.rendering import render_pdf
 from coursekit.packages.values import Credit
 from coursekit.progress.transcript.queries import (
     Transcript,
@@ -98,17 +99,13 @@ def transcript_csv(transcript: Transcript) -> bytes:
 
 def transcript_pdf(transcript: Transcript, *, generated_at: datetime) -> bytes:
     """The transcript as a PDF, rendered by WeasyPrint from HTML and CSS. The template
-    loads nothing (its CSS is inline, every value is escaped text), so rendering never
-    reads a file or the network."""
-    # Imported here, not at start-up: WeasyPrint loads pango and its fonts (about 30 MB
-    # and a second per process, bench/README.md), which only this download needs, and a
-    # server without pango still serves every other page.
-    from weasyprint import HTML
-
+    loads nothing (its CSS is inline, every value is escaped text), and the certificate's
+    renderer fetches only ``data:`` addresses, so rendering never reads a file or the
+    network even if a value slipped through as markup."""
     html = render_transcript(
         "transcript_pdf.html",
         transcript,
         generated_at=generated_at,
         provider=current_app.config["COURSEKIT_PROVIDER_NAME"],
     )
-    return HTML(string=html).write_pdf()
+    return render_pdf(html)

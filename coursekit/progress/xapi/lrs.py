@@ -6,26 +6,21 @@ NOT change anything, and answers ``409 Conflict`` or success. A 409 for a batch 
 not say which statement it was about, nor whether the others were stored, so the batch
 is then sent again one statement at a time with ``PUT /statements?statementId=…``.
 
-Redirects are not followed: the credentials must go to the configured address only (and
-urllib would turn a redirected POST into a GET without its body).
+The request itself, the retryable statuses and the backoff come from
+``coursekit.outbound``, which webhook deliveries share; redirects are not followed.
 """
 
 from __future__ import annotations
 
 import base64
-import http.client
 import time
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
 
+from coursekit import outbound
 from coursekit.progress.xapi.statements import XAPI_VERSION
-
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-"""Answers after which the same request may succeed later."""
 
 
 class LrsError(Exception):
@@ -44,14 +39,6 @@ class Encoded:
 
     id: str
     json: str
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 @dataclass(frozen=True)
@@ -103,7 +90,7 @@ class Lrs:
                 tries += 1
                 if not exc.retry or tries >= self.retries:
                     raise
-            time.sleep(self.backoff * 2 ** (tries - 1))
+            time.sleep(outbound.backoff_seconds(self.backoff, tries))
 
     def _store_once(self, batch: Sequence[Encoded]) -> int:
         body = "[" + ",".join(statement.json for statement in batch) + "]"
@@ -124,54 +111,42 @@ class Lrs:
         if self.username is not None:
             token = f"{self.username}:{self.password or ''}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(token).decode("ascii")
-        # The scheme was checked to be http(s) when the endpoint was configured.
-        request = urllib.request.Request(  # noqa: S310
-            url, data=body.encode(), method=method, headers=headers
-        )
         try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
-                return response.status
-        except HTTPError as exc:
-            try:
-                if exc.code == 409:
-                    return 409
-                raise self._refused(exc) from None
-            finally:
-                exc.close()
-        except (URLError, OSError, http.client.HTTPException) as exc:
-            reason = exc.reason if isinstance(exc, URLError) else exc
+            answer = outbound.send(method, url, body.encode(), headers, timeout=self.timeout)
+        except outbound.Unreachable as exc:
             raise LrsError(
-                f"could not reach the LRS at {self.endpoint}: {reason or type(exc).__name__}",
-                retry=True,
+                f"could not reach the LRS at {self.endpoint}: {exc.reason}", retry=True
             ) from None
+        if 200 <= answer.status < 300 or answer.status == 409:
+            return answer.status
+        raise self._refused(answer)
 
-    def _refused(self, exc: HTTPError) -> LrsError:
-        status = f"HTTP {exc.code}"
-        if exc.code == 401:
+    def _refused(self, answer: outbound.Answer) -> LrsError:
+        status = f"HTTP {answer.status}"
+        if answer.status == 401:
             return LrsError(
                 f"the LRS at {self.endpoint} refused the user name or password ({status}): "
                 "check COURSEKIT_XAPI_USERNAME and COURSEKIT_XAPI_PASSWORD",
                 retry=False,
             )
-        if exc.code == 403:
+        if answer.status == 403:
             return LrsError(
                 f"the LRS at {self.endpoint} does not let these credentials store statements "
                 f"({status})",
                 retry=False,
             )
-        if exc.code == 404:
+        if answer.status == 404:
             return LrsError(
                 f"no xAPI statements resource at {self.statements_url} ({status}): "
                 "check COURSEKIT_XAPI_ENDPOINT",
                 retry=False,
             )
-        if 300 <= exc.code < 400:
+        if 300 <= answer.status < 400:
             return LrsError(
-                f"the LRS redirects to {exc.headers.get('Location')} ({status}): set "
+                f"the LRS redirects to {answer.location} ({status}): set "
                 "COURSEKIT_XAPI_ENDPOINT to the address it redirects to",
                 retry=False,
             )
-        if exc.code in RETRY_STATUSES:
+        if outbound.may_succeed_later(answer.status):
             return LrsError(f"the LRS at {self.endpoint} failed ({status})", retry=True)
-        detail = exc.read(300).decode("utf-8", "replace").strip()
-        return LrsError(f"the LRS rejected the statements ({status}): {detail}", retry=False)
+        return LrsError(f"the LRS rejected the statements ({status}): {answer.body}", retry=False)

@@ -1,0 +1,61 @@
+"""Writes: the coursekit account of a host app's user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from coursekit.accounts.host.queries import account_for_host_user
+from coursekit.accounts.models import Role, User, UserRole
+from coursekit.accounts.operations import add_account
+from coursekit.accounts.queries import user_by_email
+from coursekit.accounts.rules import check_new_account
+from coursekit.errors import ValidationFailed
+
+HOST_ID_MAX_LENGTH = 255
+
+EMAIL_TAKEN = (
+    "Another CE account already uses this email. Use a different email, or ask your "
+    "course provider to link that account to you."
+)
+
+
+def link_host_user(
+    *,
+    host_user_id: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    nccaom_id: str | None = None,
+    roles: Iterable[Role] = (),
+) -> User:
+    """Create the coursekit account of the host user ``host_user_id`` (its CE profile).
+
+    The account has no password: the host owns the credentials. The same rules as
+    registration apply to the name, NCCAOM ID and email. An email that another account
+    already holds is refused rather than taken over: the host may not have verified it,
+    and that account's records belong to whoever registered it.
+
+    The first-visit page calls this; a host that creates its users' CE profiles itself
+    (at its own sign-up, say) calls it too, then commits ``coursekit.db.session``.
+    """
+    if not host_user_id or len(host_user_id) > HOST_ID_MAX_LENGTH:
+        raise ValueError(f"a host user id is 1 to {HOST_ID_MAX_LENGTH} characters")
+    if account_for_host_user(host_user_id) is not None:
+        raise ValidationFailed({"host_user": ["This user already has a CE profile."]})
+    email, errors = check_new_account(
+        email=email, first_name=first_name, last_name=last_name, nccaom_id=nccaom_id
+    )
+    if "email" not in errors and user_by_email(email) is not None:
+        errors["email"] = [EMAIL_TAKEN]
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        host_user_id=host_user_id,
+        email=email,
+        password_hash=None,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        nccaom_id=nccaom_id or None,
+        roles=[UserRole(role=role) for role in {Role.LEARNER, *roles}],
+    )
+    return add_account(user, EMAIL_TAKEN)
