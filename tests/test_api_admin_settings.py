@@ -91,6 +91,9 @@ def test_the_attestation_saved_by_api_is_the_one_the_page_shows(app, client, tok
         f"{API}/attestation", json={**body, "text": "Other words"}, headers=token
     )
     assert relabelled.status_code == 422 and "version" in relabelled.get_json()["error"]["fields"]
+    nul = client.put(f"{API}/attestation", json={**body, "version": "2026-\x00"}, headers=token)
+    assert nul.status_code == 400 and error_code(nul) == "nul_character"
+    assert client.get(f"{API}/attestation", headers=token).get_json()["version"] == "2026-9"
 
 
 def exports(app) -> int:
