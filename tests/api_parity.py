@@ -16,11 +16,6 @@ class Twin(NamedTuple):
     why_none: str = ""
 
 
-WEBHOOKS_TODO = Twin(
-    None,
-    "TODO staff API: webhook management (its signing secret is shown once, as a token's "
-    "is; whether a token may manage webhooks is still to decide)",
-)
 PREVIEW_CHECK = Twin(
     None,
     "the preview's check shows an author how their question grades, as the learner's "
@@ -90,10 +85,10 @@ PARITY: dict[str, Twin] = {
     # The record page's reissue is the certificate rules' reissue, by number.
     "coursekit.user_admin.reissue": Twin("coursekit.api.reissue_certificate"),
     "coursekit.user_admin.roles": Twin("coursekit.api.change_roles"),
-    # Webhook endpoints (merged after the staff API was planned): not decided yet.
-    "coursekit.webhooks.register": WEBHOOKS_TODO,
-    "coursekit.webhooks.rotate": WEBHOOKS_TODO,
-    "coursekit.webhooks.disable": WEBHOOKS_TODO,
-    "coursekit.webhooks.enable": WEBHOOKS_TODO,
-    "coursekit.webhooks.redeliver": WEBHOOKS_TODO,
+    # Staff API: webhooks (issue 12).
+    "coursekit.webhooks.register": Twin("coursekit.api.register_webhook"),
+    "coursekit.webhooks.rotate": Twin("coursekit.api.rotate_webhook_secret"),
+    "coursekit.webhooks.disable": Twin("coursekit.api.disable_webhook"),
+    "coursekit.webhooks.enable": Twin("coursekit.api.enable_webhook"),
+    "coursekit.webhooks.redeliver": Twin("coursekit.api.redeliver_webhook_delivery"),
 }

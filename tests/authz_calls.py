@@ -56,6 +56,7 @@ class Call(NamedTuple):
 UNMEASURED_ARGUMENTS = {
     "coursekit.static": {"filename": "coursekit/coursekit.css"},
     "coursekit.badges.key": {"thumbprint": "0" * 43},
+    "coursekit.api.unmatched": {"unmatched": "no-such-thing"},
 }
 assert set(UNMEASURED_ARGUMENTS) == set(UNMEASURED)
 
@@ -95,6 +96,15 @@ def _learner(world: World, **more: Any) -> dict[str, Any]:
 
 def _reason(_: World) -> dict[str, Any]:
     return {"reason": "Checked with the provider's records."}
+
+
+def _token_form(_: World) -> dict[str, Any]:
+    # Read and write: every role may give both (admin needs an instructor or admin).
+    return {"name": "Matrix", "scope_read": "y", "scope_write": "y", "expires_days": "30"}
+
+
+def _webhook(world: World) -> dict[str, Any]:
+    return {"endpoint_id": world.samples.webhook_endpoint}
 
 
 LESSON: Values = lambda w: {"module_id": MODULE, "slug": w.samples.lesson}  # noqa: E731
@@ -176,6 +186,26 @@ POSTS: dict[str, Call] = {
         "POST", _module(OTHER_MODULE), lambda w: {"instructor": str(w.other_instructor_id)}
     ),
     "coursekit.admin_modules.reload": Call("POST", form=_reason),
+    "coursekit.tokens.create_personal": Call("POST", form=_token_form),
+    "coursekit.tokens.create_integration": Call("POST", form=_token_form),
+    "coursekit.webhooks.register": Call(
+        "POST",
+        form=lambda _: {
+            "url": "https://crm.example.org/coursekit/matrix",
+            "events": "certificate.issued",
+            "description": "Matrix",
+        },
+    ),
+    "coursekit.webhooks.rotate": Call("POST", _webhook),
+    "coursekit.webhooks.redeliver": Call(
+        "POST", lambda w: {"delivery_id": w.samples.webhook_delivery}
+    ),
+    "coursekit.webhooks.disable": Call("POST", _webhook),
+    "coursekit.webhooks.enable": Call("POST", _webhook),
+    "coursekit.tokens.revoke_personal": Call("POST", lambda w: {"token_id": w.personal_token_id}),
+    "coursekit.tokens.revoke_integration": Call(
+        "POST", lambda w: {"token_id": w.integration_token_id}
+    ),
     "coursekit.account.remove_licence": Call("POST", lambda w: {"licence_id": w.licence_id}),
     "coursekit.attempts.submit": Call("POST", _attempt(), lambda _: {"confirm": CONFIRMED}),
     "coursekit.certificate_admin.revoke": Call("POST", VALID, _reason),

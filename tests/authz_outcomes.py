@@ -129,11 +129,18 @@ GETS: dict[str, dict] = {
     "coursekit.rosters.audit_packet": admins(),
     "coursekit.audit.log": admins(),
     "coursekit.audit.export": admins(),
+    # Each person's own API tokens; the integration tokens and webhooks are the admins'.
+    "coursekit.tokens.personal": signed_in(200),
+    "coursekit.tokens.integrations": admins(),
+    "coursekit.webhooks.index": admins(),
+    "coursekit.webhooks.endpoint": admins(),
+    "coursekit.webhooks.delivery": admins(),
 }
 
 LESSON_2 = f"{M}/lessons/02-evidence-and-its-limits"
 UPLOAD = "/teach/uploads/{upload_id}"
 OPEN = "/attempts/{open_attempt}"
+WEBHOOK = "/admin/webhooks/{webhook_endpoint}"
 
 POSTS: dict[str, dict] = {
     "coursekit.auth.register": outcomes(anonymous="/account", refused="/account"),  # type: ignore[arg-type]
@@ -182,6 +189,18 @@ POSTS: dict[str, dict] = {
     "coursekit.admin_modules.assign": admins("/admin/modules"),
     "coursekit.admin_modules.unassign": admins("/admin/modules"),
     "coursekit.admin_modules.reload": admins("/admin/modules"),
+    # A new token or webhook secret is shown once, on the 201 page that answers the form.
+    "coursekit.tokens.create_personal": signed_in(201),
+    "coursekit.tokens.create_integration": admins(201),
+    "coursekit.webhooks.register": admins(201),
+    "coursekit.webhooks.rotate": admins(200),
+    # The sample delivery failed once and waits for its retry: not yet one to send again.
+    "coursekit.webhooks.redeliver": admins(409),
+    "coursekit.webhooks.disable": admins(WEBHOOK),
+    "coursekit.webhooks.enable": admins(WEBHOOK),
+    # A's personal token: only A may revoke it (an admin too is told it does not exist).
+    "coursekit.tokens.revoke_personal": owner("/account/tokens"),
+    "coursekit.tokens.revoke_integration": admins("/admin/integration-tokens"),
     "coursekit.account.remove_licence": owner("/account"),
     "coursekit.attempts.submit": owner(OPEN),
     "coursekit.certificate_admin.revoke": admins(409),

@@ -7,7 +7,9 @@ shin-lateral-leg), taught by instructor I (Okafor), and an administrator. Around
 - learner B, enrolled in M too (so "another learner" is a classmate who may open M's pages,
   not a stranger the module refuses anyway), with a worksheet of his own;
 - instructor J, assigned to module M2 (low-back-posterior-chain) only;
-- A's state licence and a time allowance on M.
+- A's state licence and a time allowance on M;
+- the sample records' API tokens: A's personal token and the administrator's
+  integration token (their ids, for the token pages' revoke buttons).
 
 A snapshot of every table's rows lets a test prove that a refused request changed nothing.
 """
@@ -24,6 +26,7 @@ from sqlalchemy import select
 
 from coursekit import db
 from coursekit.accounts.models import Role, StateLicence, User
+from coursekit.api.tokens.models import ApiToken, TokenKind
 from coursekit.assessment.timing.models import TimeAllowance
 from coursekit.db import utcnow
 from coursekit.models import Base
@@ -64,6 +67,8 @@ class World:
     other_enrolment_id: int
     other_instructor_id: int
     instructor_id: int
+    personal_token_id: int
+    integration_token_id: int
 
 
 def build_world(app: Flask, folder: Path) -> World:
@@ -92,7 +97,18 @@ def build_world(app: Flask, folder: Path) -> World:
         instructor_id = db.session.scalar(
             select(User.id).where(User.email == sample_records.INSTRUCTOR)
         )
-        return World(app, samples, licence.id, other_id, other_enrolment, teacher_id, instructor_id)
+        tokens = dict(db.session.execute(select(ApiToken.kind, ApiToken.id)).all())
+        return World(
+            app,
+            samples,
+            licence.id,
+            other_id,
+            other_enrolment,
+            teacher_id,
+            instructor_id,
+            personal_token_id=tokens[TokenKind.PERSONAL],
+            integration_token_id=tokens[TokenKind.INTEGRATION],
+        )
 
 
 def client_as(app: Flask, role: str) -> FlaskClient:
@@ -108,11 +124,15 @@ def client_as(app: Flask, role: str) -> FlaskClient:
 def snapshot(app: Flask) -> dict[str, str]:
     """A digest of every table's rows, to compare before and after a request (read on a
     connection of its own: the test takes hundreds, and the ORM's bookkeeping would
-    double their cost)."""
+    double their cost). A token's last use is left out: a refused request still counts
+    as one (docs/api.md), and it is written at most once a minute anyway."""
     digests = {}
     with app.extensions["coursekit"].db.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
-            rows = sorted(repr(tuple(row)) for row in connection.execute(select(table)))
+            columns = [
+                column for column in table.c if column is not ApiToken.__table__.c.last_used_at
+            ]
+            rows = sorted(repr(tuple(row)) for row in connection.execute(select(*columns)))
             digests[table.name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
     return digests
 

@@ -262,6 +262,13 @@ DOWNLOADS: dict[str, dict[str, Visit]] = {
         "revoked": Visit(ANONYMOUS, 1, lambda s: {"code": s.revoked_code}),
         "not-found": Visit(ANONYMOUS, 1, lambda _: {"code": "0" * 28}, 404),
     },
+    # Staff API: webhooks (issue 12).
+    # The same reads as the console's pages, so the same counts.
+    "coursekit.api.webhooks": {"": Visit(ADMIN, 2)},
+    "coursekit.api.webhook": {"": Visit(ADMIN, 3, lambda s: {"endpoint_id": s.webhook_endpoint})},
+    "coursekit.api.webhook_delivery": {
+        "": Visit(ADMIN, 3, lambda s: {"delivery_id": s.webhook_delivery})
+    },
     # --- staff API (issue 12 part 1b), as the session of the role that opens the page ---
     "coursekit.api.module_report": {"": Visit(INSTRUCTOR, 4, module(FOUNDATIONS))},
     "coursekit.api.module_learners": {"": Visit(INSTRUCTOR, 5, lambda _: PUBLISHED)},

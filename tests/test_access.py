@@ -172,6 +172,15 @@ EXPECTED_POLICIES = {
     "coursekit.api.submit_worksheet": "learner",
     "coursekit.api.submit_evaluation": "learner",
     "coursekit.api.evaluation_form": "learner",
+    # Staff API: webhooks (issue 12), administrators only, as the console's pages.
+    "coursekit.api.webhooks": "admin",
+    "coursekit.api.register_webhook": "admin",
+    "coursekit.api.webhook": "admin",
+    "coursekit.api.rotate_webhook_secret": "admin",
+    "coursekit.api.disable_webhook": "admin",
+    "coursekit.api.enable_webhook": "admin",
+    "coursekit.api.webhook_delivery": "admin",
+    "coursekit.api.redeliver_webhook_delivery": "admin",
     # --- staff API (issue 12 part 1b): instructor and admin endpoints; module and
     # record rules as on the pages (403 outside one's modules, 404 for the unknown). ---
     "coursekit.api.attestation": "admin",

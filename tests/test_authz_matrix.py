@@ -15,21 +15,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from email.message import EmailMessage
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask, url_for
-from flask.testing import FlaskClient
 from sqlalchemy import delete, select
-from werkzeug.test import TestResponse
 
 from coursekit import create_app, db
+from coursekit.access import policy_of
 from coursekit.accounts.models import StateLicence, User
+from coursekit.api.auth import required_scope
+from coursekit.api.tokens.models import Scope
+from coursekit.api.tokens.operations import allowed_scopes
 from coursekit.models import Base
-from tests import authz_calls, authz_outcomes
-from tests.authz_outcomes import LOGIN, Outcome
+from tests import authz_api_calls, authz_api_outcomes, authz_calls, authz_outcomes
+from tests.api_helpers import bearer, error_code, make_token
 from tests.authz_records import (
     ANONYMOUS,
+    EMAILS,
     INSTRUCTOR,
     OTHER,
     OTHER_TEACHER,
@@ -42,16 +44,10 @@ from tests.authz_records import (
     client_as,
     snapshot,
 )
+from tests.authz_sweep import REFUSALS, Sweep, get_misses, signed_in_token
 from tests.certificate_records import certificate_settings
-from tests.helpers import PASSWORD, app_config, csrf_token
+from tests.helpers import PASSWORD, app_config
 from tests.test_seminars import ROOT
-
-# Pages that show a learner's name to whoever opens them, on purpose: a certificate's
-# verification page is for anyone holding its code.
-NAMES_SHOWN_TO_ANYONE = {"coursekit.verify.certificate", "coursekit.verify.certificate_json"}
-# Roles whose pages may show no learner but themselves (I and admins see M's learners).
-NAME_CHECKED = (ANONYMOUS, OWNER, OTHER, OTHER_TEACHER)
-REFUSALS = (403, 404, LOGIN)
 
 
 @pytest.fixture(scope="module")
@@ -85,47 +81,29 @@ def app(world: World) -> Flask:
     return world.app
 
 
-def address(app: Flask, endpoint: str, arguments: dict) -> str:
-    with app.test_request_context():
-        return url_for(endpoint, **arguments)
-
-
-def signed_in_token(client: FlaskClient, role: str) -> str:
-    return csrf_token(client, "/login" if role == ANONYMOUS else "/account")
-
-
-def wrong_outcome(world: World, expected: Outcome, response: TestResponse) -> str:
-    """Why ``response`` is not ``expected`` (empty when it is)."""
-    if isinstance(expected, int):
-        return "" if response.status_code == expected else f"answered {response.status_code}"
-    target = expected.format(**vars(world.samples), **vars(world))
-    location = urlsplit(response.headers.get("Location", "")).path
-    if 300 <= response.status_code < 400 and location == target:
-        return ""
-    return f"answered {response.status_code} {location or ''}, not a redirect to {target}"
-
-
-def leaked_names(endpoint: str, role: str, response: TestResponse) -> list[str]:
-    """Surnames of learners other than ``role`` that the response shows ``role``."""
-    if role not in NAME_CHECKED or response.status_code != 200:
-        return []
-    return [
-        surname
-        for learner, surname in SURNAMES.items()
-        if learner != role
-        and surname.encode() in response.data
-        and not (learner == OWNER and endpoint in NAMES_SHOWN_TO_ANYONE)
-    ]
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def test_every_endpoint_has_an_outcome_for_every_role(app: Flask) -> None:
     rules = list(app.url_map.iter_rules())
     gets = {rule.endpoint for rule in rules if "GET" in rule.methods}
-    posts = {rule.endpoint for rule in rules if "POST" in rule.methods}
-    assert set(authz_outcomes.GETS) == gets, "add each GET endpoint to authz_outcomes.GETS"
-    assert set(authz_outcomes.POSTS) == posts, "add each POST endpoint to authz_outcomes.POSTS"
-    assert set(authz_calls.POSTS) == posts, "say how to call it in authz_calls.POSTS"
-    for table in (authz_outcomes.GETS, authz_outcomes.POSTS):
+    writes = {rule.endpoint for rule in rules if rule.methods & WRITE_METHODS}
+    assert set(authz_outcomes.GETS) | set(authz_api_outcomes.GETS) == gets, (
+        "add each GET endpoint to authz_outcomes.GETS (pages) or authz_api_outcomes.GETS"
+    )
+    assert not set(authz_outcomes.GETS) & set(authz_api_outcomes.GETS)
+    assert set(authz_outcomes.POSTS) | set(authz_api_outcomes.WRITES) == writes, (
+        "add each write to authz_outcomes.POSTS (pages) or authz_api_outcomes.WRITES"
+    )
+    assert set(authz_calls.POSTS) == set(authz_outcomes.POSTS), "say how in authz_calls.POSTS"
+    assert set(authz_api_calls.WRITES) == set(authz_api_outcomes.WRITES), (
+        "say how to call it in authz_api_calls.WRITES"
+    )
+    for rule in rules:
+        if rule.endpoint in authz_api_calls.WRITES:
+            assert authz_api_calls.WRITES[rule.endpoint].method in rule.methods, rule.endpoint
+    tables = (authz_outcomes.GETS, authz_outcomes.POSTS)
+    for table in (*tables, authz_api_outcomes.GETS, authz_api_outcomes.WRITES):
         assert all(set(outcomes) == set(ROLES) for outcomes in table.values())
 
 
@@ -222,68 +200,58 @@ def role_emails_and_roles(app: Flask) -> dict[str, tuple[str, frozenset[str]]]:
         return {user.id: (user.email, frozenset(user.role_names)) for user in users}
 
 
-def get_misses(world: World, clients: dict[str, FlaskClient]) -> list[str]:
-    """Every GET whose outcome is not the table's, or that shows another learner's name."""
-    misses = []
-    for endpoint, expected in authz_outcomes.GETS.items():
-        url = address(world.app, endpoint, authz_calls.get(endpoint).arguments(world))
-        for role in ROLES:
-            response = clients[role].get(url)
-            response.get_data()  # a streamed body, while its request is the current one
-            if problem := wrong_outcome(world, expected[role], response):
-                misses.append(f"GET {url} as {role}: {problem}")
-            for surname in leaked_names(endpoint, role, response):
-                misses.append(f"GET {url} as {role} shows {surname}")
-    return misses
-
-
-def post_misses(world: World, clients: dict[str, FlaskClient]) -> list[str]:
-    """Every POST whose outcome is not the table's, or that was refused (or refused its
-    input) yet changed a table.
-
-    Each endpoint hears from the refused roles first, together between two snapshots of
-    the database, then from each allowed role (between two snapshots when it should be
-    turned away with a 4xx). Anonymous posts come from a fresh client each time, so
-    registering does not sign the next one in.
-    """
+def test_api_tokens_lacking_the_scope_or_of_another_learner_change_nothing(world: World) -> None:
+    """The token side of the API's writes (the matrix uses sessions): each role the
+    matrix allows a write, with a token holding every scope it may give but the one the
+    write needs, gets 403 insufficient_scope; B's token with every scope gets 404 on A's
+    records. Scope reads and other tokens: tests/test_api_foundation.py."""
     app, misses = world.app, []
-    extras = authz_calls.mass_assignment(world)
-    tokens = {role: signed_in_token(clients[role], role) for role in ROLES if role != ANONYMOUS}
-
-    def post(endpoint: str, url: str, role: str) -> int:
-        client = client_as(app, role) if role == ANONYMOUS else clients[role]
-        token = signed_in_token(client, role) if role == ANONYMOUS else tokens[role]
-        form = {**extras, **authz_calls.POSTS[endpoint].form(world), "csrf_token": token}
-        response = client.post(url, data=form)
-        response.get_data()
-        expected = authz_outcomes.POSTS[endpoint][role]
-        if problem := wrong_outcome(world, expected, response):
-            misses.append(f"POST {url} as {role}: {problem}")
-        return response.status_code
-
-    for endpoint, call in authz_calls.POSTS.items():
-        expected = authz_outcomes.POSTS[endpoint]
-        url = address(app, endpoint, call.arguments(world))
-        refused = [role for role in ROLES if expected[role] in REFUSALS]
-        before = snapshot(app)
-        for role in refused:
-            post(endpoint, url, role)
-        if changed := changed_tables(before, snapshot(app)):
-            misses.append(f"POST {url} as {', '.join(refused)}, refused, changed {changed}")
-        for role in (role for role in ROLES if role not in refused):
-            turned_away = isinstance(expected[role], int) and expected[role] >= 400
-            before = snapshot(app) if turned_away else {}
-            status = post(endpoint, url, role)
-            if turned_away and (changed := changed_tables(before, snapshot(app))):
-                misses.append(f"POST {url} as {role} answered {status}, changed {changed}")
-    return misses
+    with app.app_context():
+        users = db.session.execute(select(User.email, User)).all()
+        may_give = {email: (user.id, allowed_scopes(user)) for email, user in users}
+    lacking = {
+        (role, needed): make_token(app, may_give[email][0], *(may_give[email][1] - {needed}))
+        for role, email in EMAILS.items()
+        for needed in (Scope.WRITE, Scope.ADMIN)
+    }
+    everything = make_token(app, world.other_learner_id, "read", "write")
+    before = snapshot(app)
+    client = client_as(app, ANONYMOUS)
+    for endpoint, call in authz_api_calls.WRITES.items():
+        expected = authz_api_outcomes.WRITES[endpoint]
+        with app.test_request_context():
+            policy = policy_of(endpoint)
+            url = url_for(endpoint, **call.arguments(world))
+        if policy == "public":
+            continue
+        needed = required_scope(policy, call.method)
+        for role in (role for role in EMAILS if expected[role] not in REFUSALS):
+            headers = bearer(lacking[role, needed])
+            response = client.open(url, method=call.method, json=call.body(world), headers=headers)
+            if (response.status_code, error_code(response)) != (403, "insufficient_scope"):
+                misses.append(
+                    f"{call.method} {url}, {role}'s token without {needed}: {response.status_code}"
+                )
+        if expected[OWNER] not in REFUSALS and expected[OTHER] == 404:
+            response = client.open(
+                url, method=call.method, json=call.body(world), headers=bearer(everything)
+            )
+            if (response.status_code, error_code(response)) != (404, "not_found"):
+                misses.append(f"{call.method} {url}, B's token: {response.status_code}")
+    assert not misses, "\n".join(misses)
+    assert changed_tables(before, snapshot(app)) == []
 
 
 def test_every_role_gets_the_expected_outcome_from_every_endpoint(world: World) -> None:
     app = world.app
     clients = {role: client_as(app, role) for role in ROLES}
     accounts = role_emails_and_roles(app)
-    misses = get_misses(world, clients) + post_misses(world, clients)
+    misses = get_misses(world, clients)
+    # The API's writes before the pages': the pages' sweep ends with A disabled.
+    sweep = Sweep(world, clients)
+    sweep.run(authz_api_outcomes.WRITES, sweep.send_api)
+    sweep.run(authz_outcomes.POSTS, sweep.post_page)
+    misses += sweep.misses
     assert not misses, f"{len(misses)} unexpected outcome(s):\n" + "\n".join(misses)
     # The one role change is the administrator's (user_admin.roles); no e-mail changed.
     after = role_emails_and_roles(app)

@@ -21,6 +21,8 @@ from coursekit.api import (  # noqa: F401  (they add their routes to bp)
     docs_views,
     learning_views,
     staff_routes,  # the staff API: instructor and administrator endpoints
+    # Staff API: webhooks (issue 12).
+    webhook_views,
 )
 from coursekit.api.auth import check_scope, touch_token
 from coursekit.api.errors import STANDARD, error_response, validation_failed

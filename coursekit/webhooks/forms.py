@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coursekit.webhooks.events import EVENT_TYPES
+from coursekit.webhooks.operations import DESCRIPTION_LENGTH
 from coursekit.webhooks.targets import MAX_URL_LENGTH
 
 
@@ -24,7 +25,7 @@ class EndpointForm(FlaskForm):
     )
     description = StringField(
         "What it is for",
-        validators=[Length(max=200)],
+        validators=[Length(max=DESCRIPTION_LENGTH)],
         description="Shown in this console only, e.g. “CRM: enrolments”.",
     )
     events = SelectMultipleField(

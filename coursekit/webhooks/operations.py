@@ -32,6 +32,8 @@ from coursekit.webhooks.targets import TargetRefused, check_url
 
 RESPONSE_LIMIT = 1000
 """Characters of a receiver's answer kept with each try."""
+DESCRIPTION_LENGTH = 200
+"""Characters of an endpoint's description (its column's size)."""
 
 
 class WebhookChangeRefused(Exception):
@@ -88,9 +90,16 @@ def register_endpoint(
     if unknown or not events:
         message = f"Unknown events: {', '.join(unknown)}." if unknown else "Choose an event."
         raise ValidationFailed({"events": [message]})
+    description = description.strip()
+    # The page's form checks the length too; the API arrives here with any string, and
+    # PostgreSQL can store neither a longer one nor a control character such as NUL.
+    if len(description) > DESCRIPTION_LENGTH or not description.isprintable():
+        raise ValidationFailed(
+            {"description": [f"Use at most {DESCRIPTION_LENGTH} printable characters."]}
+        )
     endpoint = WebhookEndpoint(
         url=url,
-        description=description.strip(),
+        description=description,
         events=[name for name in EVENT_TYPES if name in events],
         secret=new_secret(),
         state=EndpointState.ACTIVE,

@@ -38,6 +38,8 @@ def all_endpoints() -> Sequence[WebhookEndpoint]:
 
 
 def endpoint_by_id(endpoint_id: int) -> WebhookEndpoint | None:
+    if not 0 < endpoint_id <= db.MAX_ID:
+        return None  # an id beyond what the column holds: none, without asking the driver
     return db.session.get(WebhookEndpoint, endpoint_id)
 
 
@@ -59,6 +61,8 @@ def recent_deliveries(endpoint_id: int) -> Sequence[WebhookDelivery]:
 
 def delivery_by_id(delivery_id: int) -> WebhookDelivery | None:
     """A delivery with its event and endpoint."""
+    if not 0 < delivery_id <= db.MAX_ID:
+        return None  # an id beyond what the column holds: none, without asking the driver
     return db.session.scalars(
         select(WebhookDelivery)
         .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)

@@ -31,6 +31,10 @@ def check_url(url: str, *, allow_private: bool) -> str:
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
         raise TargetRefused(f"Use an address of at most {MAX_URL_LENGTH} characters.")
+    # Spaces and control characters (NUL included) are no part of a valid address;
+    # urlsplit would keep most of them in the path, and the database could not store NUL.
+    if not url.isprintable() or " " in url:
+        raise TargetRefused("This is not a valid address.")
     try:
         parts = urlsplit(url)
         _validated_port = parts.port  # raises ValueError for a port out of range

@@ -1,0 +1,122 @@
+"""How the authorization matrix calls each JSON API endpoint (``/api/v1``) with learner
+A's real ids, as the browser session of each role.
+
+GETs take their arguments from ``tests/page_catalogue.py``, as the pages do
+(``authz_calls.get``). The writes are below: the method, the address's arguments and
+the JSON body a rightful caller would send, so an allowed role's request does what the
+endpoint is for and the matrix shows the others cannot. Where doing it would end a
+record the pages' sweep still needs afterwards (A's open attempt), the allowed roles
+send ``allowed_body`` instead, the incomplete body the API documents an answer for,
+while the refused roles send the complete one.
+
+Every input schema refuses unknown fields, so the mass-assignment fields
+(``authz_calls.MASS_ASSIGNMENT`` and learner B's ids) are sent apart: each allowed role
+sends them on top of a valid body to every write that reads one and must get 422 naming
+each of them, with nothing changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+
+from coursekit import db
+from coursekit.accounts.models import StateLicence
+from coursekit.attestation.queries import current_attestation
+from tests.authz_calls import Values, mass_assignment, none
+from tests.authz_records import MODULE, OTHER_MODULE, World
+from tests.sample_records import CALF
+
+Body = Values
+NEW_LICENCE = {"state": "WA", "number": "WA-1"}
+
+
+class ApiCall(NamedTuple):
+    """One API write: its method, the address's arguments, the JSON body, and the body
+    the allowed roles send when it differs (see the module docstring)."""
+
+    method: str
+    arguments: Values = none
+    body: Body = none
+    allowed_body: Body | None = None
+
+
+def api_mass_assignment(world: World) -> dict[str, Any]:
+    """Fields no API body has: each must be refused by name, never copied."""
+    return {**mass_assignment(world), "id": world.samples.learner_id}
+
+
+def _module(module_id: str = MODULE) -> Values:
+    return lambda _: {"module_id": module_id}
+
+
+def _lesson(world: World) -> dict[str, Any]:
+    return {"module_id": MODULE, "slug": world.samples.lesson}
+
+
+def _open_attempt(world: World) -> dict[str, Any]:
+    return {"attempt_id": world.samples.open_attempt}
+
+
+def _newest_licence(world: World) -> dict[str, Any]:
+    """A's licence the API added a moment before (``add_licence`` runs first), so the
+    pages' sweep still meets A's first licence."""
+    with world.app.app_context():
+        newest = db.session.scalar(
+            select(StateLicence.id)
+            .where(StateLicence.user_id == world.samples.learner_id)
+            .order_by(StateLicence.id.desc())
+            .limit(1)
+        )
+    return {"licence_id": newest}
+
+
+def _enrolment(world: World) -> dict[str, Any]:
+    with world.app.app_context():
+        shown = current_attestation().version
+    return {"accept_attestation": True, "attestation_version": shown}
+
+
+def _webhook(world: World) -> dict[str, Any]:
+    return {"endpoint_id": world.samples.webhook_endpoint}
+
+
+# In the order each role's sweep sends them: adding a licence before removing it.
+WRITES: dict[str, ApiCall] = {
+    "coursekit.api.update_me": ApiCall(
+        "PUT", body=lambda _: {"first_name": "Same", "last_name": "Name", "nccaom_id": None}
+    ),
+    "coursekit.api.add_licence": ApiCall("POST", body=lambda _: NEW_LICENCE),
+    "coursekit.api.remove_licence": ApiCall("DELETE", _newest_licence),
+    "coursekit.api.enrol": ApiCall("POST", _module(OTHER_MODULE), _enrolment),
+    "coursekit.api.complete_lesson": ApiCall("POST", _lesson),
+    "coursekit.api.heartbeat": ApiCall("POST", _lesson, lambda _: {"restart": True}),
+    "coursekit.api.submit_worksheet": ApiCall("POST", _module(), lambda _: {"answers": {}}),
+    "coursekit.api.submit_evaluation": ApiCall("POST", _module(CALF), lambda _: {"answers": {}}),
+    "coursekit.api.start_attempt": ApiCall("POST", _module()),
+    "coursekit.api.save_answers": ApiCall(
+        "PUT", lambda w: {**_open_attempt(w), "number": 1}, lambda _: {"response": None}
+    ),
+    "coursekit.api.submit_attempt": ApiCall(
+        "POST",
+        _open_attempt,
+        lambda _: {"confirm": True},
+        allowed_body=lambda _: {"confirm": False},
+    ),
+    "coursekit.api.register_webhook": ApiCall(
+        "POST",
+        body=lambda _: {
+            "url": "https://crm.example.org/coursekit/api-matrix",
+            "events": ["certificate.issued"],
+            "description": "Matrix",
+        },
+    ),
+    "coursekit.api.rotate_webhook_secret": ApiCall("POST", _webhook),
+    "coursekit.api.redeliver_webhook_delivery": ApiCall(
+        "POST", lambda w: {"delivery_id": w.samples.webhook_delivery}
+    ),
+    "coursekit.api.disable_webhook": ApiCall("POST", _webhook),
+    "coursekit.api.enable_webhook": ApiCall("POST", _webhook),
+    "coursekit.api.unmatched": ApiCall("POST", lambda _: {"unmatched": "no-such-thing"}),
+}

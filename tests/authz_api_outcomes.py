@@ -1,0 +1,80 @@
+"""What each of the six roles gets from each JSON API endpoint (``/api/v1``), called with
+learner A's records as the role's browser session (``tests/authz_api_calls.py``).
+
+The API's rule (docs/api.md): a signed-out caller gets 401 in the error envelope, never
+a redirect to the sign-in page; a role the endpoint's policy refuses gets 403; a record
+that is someone else's answers 404, never 403, so ids reveal nothing (administrators
+included: the learner API only ever shows its caller's own records). Every refusal is
+the envelope; the matrix checks that too.
+"""
+
+from __future__ import annotations
+
+from tests.authz_outcomes import everyone, outcomes
+from tests.authz_records import OWNER
+
+UNAUTHORIZED = 401
+
+
+def api(refused: int = 403, **allowed: int) -> dict:
+    """Every role's outcome: 401 signed out, ``refused`` for the signed-in roles not in
+    ``allowed``."""
+    return outcomes(anonymous=UNAUTHORIZED, refused=refused, **allowed)  # type: ignore[arg-type]
+
+
+def signed_in(status: int) -> dict:
+    """The caller's own records, whoever is signed in."""
+    return api(refused=status)
+
+
+def own(status: int = 200, **others: int) -> dict:
+    """A's own records: anyone else is told they do not exist."""
+    return api(refused=404, **{OWNER: status, **others})
+
+
+GETS: dict[str, dict] = {
+    "coursekit.api.openapi": everyone(200),
+    "coursekit.api.docs": everyone(200),
+    "coursekit.api.catalogue": everyone(200),
+    "coursekit.api.module": everyone(200),
+    "coursekit.api.verification": everyone(200),
+    "coursekit.api.unmatched": everyone(404),
+    "coursekit.api.me": signed_in(200),
+    "coursekit.api.enrolments": signed_in(200),
+    "coursekit.api.transcript": signed_in(200),
+    "coursekit.api.certificates": signed_in(200),
+    # B is enrolled in M too and reads his own progress; staff are not enrolled.
+    "coursekit.api.enrolment": own(other_learner=200),
+    "coursekit.api.evaluation_form": own(),
+    "coursekit.api.attempt": own(),
+    "coursekit.api.question": own(),
+    "coursekit.api.check_attempt": own(),
+    "coursekit.api.review": own(),
+    # The webhook API is the console's Webhooks section: administrators only.
+    "coursekit.api.webhooks": api(admin=200),
+    "coursekit.api.webhook": api(admin=200),
+    "coursekit.api.webhook_delivery": api(admin=200),
+}
+
+WRITES: dict[str, dict] = {
+    # Each signed-in role changes its own profile and licences, nobody else's.
+    "coursekit.api.update_me": signed_in(200),
+    "coursekit.api.add_licence": signed_in(201),
+    "coursekit.api.remove_licence": own(),
+    "coursekit.api.enrol": signed_in(422),  # M2 needs M completed first
+    "coursekit.api.complete_lesson": own(other_learner=200),
+    "coursekit.api.heartbeat": own(other_learner=200),
+    # A's worksheet was reviewed (closed); B's empty answers are incomplete.
+    "coursekit.api.submit_worksheet": own(409, other_learner=422),
+    "coursekit.api.submit_evaluation": own(422),
+    "coursekit.api.start_attempt": own(201, other_learner=409),
+    "coursekit.api.save_answers": own(),
+    "coursekit.api.submit_attempt": own(422),  # A sends confirm: false
+    "coursekit.api.register_webhook": api(admin=201),
+    "coursekit.api.rotate_webhook_secret": api(admin=200),
+    # The sample delivery waits for its retry: not yet one to send again (as on the page).
+    "coursekit.api.redeliver_webhook_delivery": api(admin=409),
+    "coursekit.api.disable_webhook": api(admin=200),
+    "coursekit.api.enable_webhook": api(admin=200),
+    "coursekit.api.unmatched": everyone(404),
+}
