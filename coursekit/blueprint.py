@@ -26,10 +26,11 @@ from coursekit.admin import console_views
 from coursekit.admin import views as admin_views
 from coursekit.admin.modules import views as admin_module_views
 from coursekit.admin.users import views as user_admin_views
-from coursekit.api.auth import authenticate_token, current_token
+from coursekit.api.auth import authenticate_token, current_token, is_api_request
 from coursekit.api.blueprint import UNMATCHED_ENDPOINT as API_UNMATCHED
 from coursekit.api.blueprint import URL_PREFIX as API_PREFIX
 from coursekit.api.blueprint import bp as api_bp
+from coursekit.api.errors import fail
 from coursekit.api.tokens import views as token_views
 from coursekit.assessment import statistics_views
 from coursekit.assessment.attempts import views as attempt_views
@@ -109,6 +110,8 @@ def refuse_nul_characters() -> Response | None:
         values += [*request.form.values(), *request.form.keys()]
     writes_json = request.method not in db.SAFE_METHODS and request.is_json
     if writes_json and _holds_nul(request.get_json(silent=True)):
+        if is_api_request():
+            fail(400, "nul_character", NUL_REFUSED)  # the API's error envelope
         # A JSON client (the attempt page's autosave) reads refusals as JSON.
         refusal = jsonify({"error": {"code": 400, "message": NUL_REFUSED}})
         refusal.status_code = 400

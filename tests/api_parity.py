@@ -1,8 +1,7 @@
 """Every page action (an endpoint that answers POST) and its API twin, or why it has none.
 
 ``test_api_parity.py`` fails for a page action missing here, and for a twin that is no
-API endpoint. The instructor and administrator twins come with the staff API (issue 12,
-part 2): until then they say so.
+API endpoint. "TODO staff API" marks the staff actions the API does not have yet.
 """
 
 from __future__ import annotations
@@ -17,7 +16,11 @@ class Twin(NamedTuple):
     why_none: str = ""
 
 
-STAFF_TODO = Twin(None, "TODO staff API")
+PREVIEW_CHECK = Twin(
+    None,
+    "the preview's check shows an author how their question grades, as the learner's "
+    "page would; it keeps nothing, and the API's attempt endpoints grade for real",
+)
 TOKEN_PAGES = Twin(
     None,
     "token management stays on pages a person signs in to: a token that could mint "
@@ -49,35 +52,39 @@ PARITY: dict[str, Twin] = {
     "coursekit.attempts.submit": Twin("coursekit.api.submit_attempt"),
     "coursekit.worksheets.submit": Twin("coursekit.api.submit_worksheet"),
     "coursekit.evaluations.evaluate": Twin("coursekit.api.submit_evaluation"),
-    # Instructors and administrators: the staff API (part 2).
-    "coursekit.worksheets.review": STAFF_TODO,
-    "coursekit.preview.check": STAFF_TODO,
-    "coursekit.staged_preview.check": STAFF_TODO,
-    "coursekit.my_modules.retire": STAFF_TODO,
-    "coursekit.authoring.upload": STAFF_TODO,
-    "coursekit.authoring.publish": STAFF_TODO,
-    "coursekit.authoring.submit": STAFF_TODO,
-    "coursekit.authoring.withdraw": STAFF_TODO,
-    "coursekit.upload_admin.approve": STAFF_TODO,
-    "coursekit.upload_admin.reject": STAFF_TODO,
-    "coursekit.admin_modules.assign": STAFF_TODO,
-    "coursekit.admin_modules.unassign": STAFF_TODO,
-    "coursekit.admin_modules.reload": STAFF_TODO,
-    "coursekit.admin_modules.retire": STAFF_TODO,
-    "coursekit.attestation.settings": STAFF_TODO,
-    "coursekit.provider.settings": STAFF_TODO,
-    "coursekit.certificate_admin.approve": STAFF_TODO,
-    "coursekit.certificate_admin.issue_all": STAFF_TODO,
-    "coursekit.certificate_admin.reissue": STAFF_TODO,
-    "coursekit.certificate_admin.revoke": STAFF_TODO,
-    "coursekit.rosters.export": STAFF_TODO,
-    "coursekit.rosters.audit_packet": STAFF_TODO,
-    "coursekit.user_admin.disable": STAFF_TODO,
-    "coursekit.user_admin.enable": STAFF_TODO,
-    "coursekit.user_admin.extra_time": STAFF_TODO,
-    "coursekit.user_admin.name": STAFF_TODO,
-    "coursekit.user_admin.reissue": STAFF_TODO,
-    "coursekit.user_admin.roles": STAFF_TODO,
+    # Instructors: the staff API (issue 12, part 1b).
+    "coursekit.worksheets.review": Twin("coursekit.api.review_submission"),
+    "coursekit.preview.check": PREVIEW_CHECK,
+    "coursekit.staged_preview.check": PREVIEW_CHECK,
+    "coursekit.my_modules.retire": Twin("coursekit.api.retire_taught"),
+    "coursekit.authoring.upload": Twin("coursekit.api.upload_module"),
+    "coursekit.authoring.publish": Twin("coursekit.api.publish_upload"),
+    "coursekit.authoring.submit": Twin("coursekit.api.submit_upload"),
+    "coursekit.authoring.withdraw": Twin("coursekit.api.withdraw_upload"),
+    # Administrators.
+    "coursekit.upload_admin.approve": Twin("coursekit.api.approve_upload"),
+    "coursekit.upload_admin.reject": Twin("coursekit.api.reject_upload"),
+    "coursekit.admin_modules.assign": Twin("coursekit.api.assign_instructor"),
+    "coursekit.admin_modules.unassign": Twin("coursekit.api.unassign_instructor"),
+    "coursekit.admin_modules.reload": Twin("coursekit.api.reload_modules"),
+    "coursekit.admin_modules.retire": Twin("coursekit.api.retire_version"),
+    "coursekit.attestation.settings": Twin("coursekit.api.save_attestation_revision"),
+    "coursekit.provider.settings": Twin(
+        None, "TODO staff API: provider settings (with logo and signature images)"
+    ),
+    "coursekit.certificate_admin.approve": Twin("coursekit.api.approve_completions"),
+    "coursekit.certificate_admin.issue_all": Twin("coursekit.api.issue_all_completions"),
+    "coursekit.certificate_admin.reissue": Twin("coursekit.api.reissue_certificate"),
+    "coursekit.certificate_admin.revoke": Twin("coursekit.api.revoke_certificate"),
+    "coursekit.rosters.export": Twin("coursekit.api.export_roster"),
+    "coursekit.rosters.audit_packet": Twin(None, "TODO staff API: audit packet"),
+    "coursekit.user_admin.disable": Twin("coursekit.api.disable_user"),
+    "coursekit.user_admin.enable": Twin("coursekit.api.enable_user"),
+    "coursekit.user_admin.extra_time": Twin("coursekit.api.grant_time"),
+    "coursekit.user_admin.name": Twin("coursekit.api.correct_name"),
+    # The record page's reissue is the certificate rules' reissue, by number.
+    "coursekit.user_admin.reissue": Twin("coursekit.api.reissue_certificate"),
+    "coursekit.user_admin.roles": Twin("coursekit.api.change_roles"),
     # Staff API: webhooks (issue 12).
     "coursekit.webhooks.register": Twin("coursekit.api.register_webhook"),
     "coursekit.webhooks.rotate": Twin("coursekit.api.rotate_webhook_secret"),

@@ -78,6 +78,34 @@ def _enrolment(world: World) -> dict[str, Any]:
     return {"accept_attestation": True, "attestation_version": shown}
 
 
+def _version(_: World) -> dict[str, Any]:
+    return {"module_id": MODULE, "version": "1.0.0"}
+
+
+def _upload(world: World) -> dict[str, Any]:
+    return {"upload_id": world.samples.upload_id}
+
+
+def _certificate(world: World) -> dict[str, Any]:
+    return {"number": world.samples.valid_number}
+
+
+def _learner(world: World) -> dict[str, Any]:
+    return {"user_id": world.samples.learner_id}
+
+
+def _instructor(world: World) -> dict[str, Any]:
+    return {"instructor_id": world.samples.learner_id}
+
+
+def _reason(_: World) -> dict[str, Any]:
+    return {"reason": "Matrix"}
+
+
+def _blank_reason(_: World) -> dict[str, Any]:
+    return {"reason": " "}
+
+
 def _webhook(world: World) -> dict[str, Any]:
     return {"endpoint_id": world.samples.webhook_endpoint}
 
@@ -119,4 +147,79 @@ WRITES: dict[str, ApiCall] = {
     "coursekit.api.disable_webhook": ApiCall("POST", _webhook),
     "coursekit.api.enable_webhook": ApiCall("POST", _webhook),
     "coursekit.api.unmatched": ApiCall("POST", lambda _: {"unmatched": "no-such-thing"}),
+    # --- staff API (issue 12 part 1b): ``allowed_body`` is invalid on purpose (422) ---
+    "coursekit.api.review_submission": ApiCall(
+        "POST",
+        lambda w: {"submission_id": w.samples.submission_id},
+        lambda _: {"comment": "Matrix"},
+        allowed_body=lambda _: {"comment": 5},
+    ),
+    "coursekit.api.retire_taught": ApiCall("POST", _version, _reason, allowed_body=_blank_reason),
+    "coursekit.api.upload_module": ApiCall("POST"),
+    "coursekit.api.publish_upload": ApiCall(
+        "POST", _upload, lambda _: {"base_hash": ""}, allowed_body=lambda _: {"base_hash": 5}
+    ),
+    "coursekit.api.withdraw_upload": ApiCall(
+        "POST", _upload, _reason, allowed_body=lambda _: {"reason": 5}
+    ),
+    "coursekit.api.submit_upload": ApiCall("POST", lambda _: {"upload_id": 999_999}),
+    "coursekit.api.approve_upload": ApiCall(
+        "POST", _upload, lambda _: {"base_hash": ""}, allowed_body=lambda _: {"base_hash": 5}
+    ),
+    "coursekit.api.reject_upload": ApiCall("POST", _upload, _reason, allowed_body=_blank_reason),
+    "coursekit.api.reload_modules": ApiCall("POST"),
+    "coursekit.api.assign_instructor": ApiCall(
+        "POST", _module(), _instructor, allowed_body=lambda _: {"instructor_id": "1"}
+    ),
+    "coursekit.api.unassign_instructor": ApiCall(
+        "POST", _module(), _instructor, allowed_body=lambda _: {"instructor_id": "1"}
+    ),
+    "coursekit.api.retire_version": ApiCall("POST", _version, _reason, allowed_body=_blank_reason),
+    "coursekit.api.save_attestation_revision": ApiCall(
+        "PUT",
+        body=lambda _: {"text": "Matrix wording", "version": "matrix", "reason": "Matrix"},
+        allowed_body=lambda _: {"text": 5, "version": "matrix", "reason": "Matrix"},
+    ),
+    "coursekit.api.approve_completions": ApiCall(
+        "POST",
+        body=lambda _: {"completion_ids": [1]},
+        allowed_body=lambda _: {"completion_ids": []},
+    ),
+    "coursekit.api.issue_all_completions": ApiCall(
+        "POST",
+        body=lambda _: {"module_version_id": 1},
+        allowed_body=lambda _: {"module_version_id": 0},
+    ),
+    "coursekit.api.revoke_certificate": ApiCall(
+        "POST", _certificate, _reason, allowed_body=_blank_reason
+    ),
+    "coursekit.api.reissue_certificate": ApiCall(
+        "POST", _certificate, _reason, allowed_body=_blank_reason
+    ),
+    "coursekit.api.export_roster": ApiCall(
+        "POST",
+        body=lambda _: {"board": "NCCAOM", "module_id": MODULE},
+        allowed_body=lambda _: {"board": 5, "module_id": MODULE},
+    ),
+    "coursekit.api.disable_user": ApiCall("POST", _learner, _reason, allowed_body=_blank_reason),
+    "coursekit.api.enable_user": ApiCall("POST", _learner, _reason, allowed_body=_blank_reason),
+    "coursekit.api.grant_time": ApiCall(
+        "PUT",
+        lambda w: {"user_id": w.samples.learner_id, "module_id": MODULE},
+        lambda _: {"minutes": 5, "reason": "Matrix"},
+        allowed_body=lambda _: {"minutes": "5", "reason": "Matrix"},
+    ),
+    "coursekit.api.correct_name": ApiCall(
+        "PUT",
+        _learner,
+        lambda _: {"first_name": "Matrix", "last_name": "Name", "reason": "Matrix"},
+        allowed_body=lambda _: {"first_name": 5, "last_name": "Name", "reason": "Matrix"},
+    ),
+    "coursekit.api.change_roles": ApiCall(
+        "PUT",
+        _learner,
+        lambda _: {"instructor": True, "admin": False, "reason": "Matrix"},
+        allowed_body=lambda _: {"instructor": "yes", "admin": False, "reason": "Matrix"},
+    ),
+    # --- end of the staff API ---
 }

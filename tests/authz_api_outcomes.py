@@ -32,6 +32,12 @@ def own(status: int = 200, **others: int) -> dict:
     return api(refused=404, **{OWNER: status, **others})
 
 
+MODULE_STAFF = api(instructor=200, other_instructor=403, admin=200)
+"""Module M's records: its instructor and administrators; J (assigned elsewhere) 403."""
+STAFF_OF_M_INVALID = api(instructor=422, other_instructor=403, admin=422)
+UPLOAD_AUTHORS_INVALID = api(instructor=422, other_instructor=404, admin=422)
+
+
 GETS: dict[str, dict] = {
     "coursekit.api.openapi": everyone(200),
     "coursekit.api.docs": everyone(200),
@@ -54,6 +60,32 @@ GETS: dict[str, dict] = {
     "coursekit.api.webhooks": api(admin=200),
     "coursekit.api.webhook": api(admin=200),
     "coursekit.api.webhook_delivery": api(admin=200),
+    # --- staff API (issue 12 part 1b): the pages' rule, in the API's statuses ---
+    "coursekit.api.module_report": MODULE_STAFF,
+    "coursekit.api.module_learners": MODULE_STAFF,
+    "coursekit.api.learner_record": MODULE_STAFF,
+    "coursekit.api.question_statistics": MODULE_STAFF,
+    "coursekit.api.evaluation_results": MODULE_STAFF,
+    "coursekit.api.worksheet_submission": MODULE_STAFF,
+    "coursekit.api.worksheet_queue": api(instructor=200, other_instructor=200, admin=200),
+    "coursekit.api.uploads": api(instructor=200, other_instructor=200, admin=200),
+    "coursekit.api.upload_detail": api(instructor=200, other_instructor=404, admin=200),
+    **{
+        f"coursekit.api.{name}": api(admin=200)
+        for name in (
+            "admin_users",
+            "admin_user",
+            "admin_certificates",
+            "admin_certificate",
+            "waiting_completions",
+            "audit_log",
+            "admin_modules",
+            "waiting_uploads",
+            "attestation",
+            "roster_export",
+        )
+    },
+    # --- end of the staff API ---
 }
 
 WRITES: dict[str, dict] = {
@@ -77,4 +109,37 @@ WRITES: dict[str, dict] = {
     "coursekit.api.disable_webhook": api(admin=200),
     "coursekit.api.enable_webhook": api(admin=200),
     "coursekit.api.unmatched": everyone(404),
+    # --- staff API (issue 12 part 1b). The refused roles send a complete body and are
+    # turned away; the allowed ones send an invalid one (422), so the pages' sweep after
+    # this one still meets every record as it was (see authz_api_calls.py). ---
+    "coursekit.api.review_submission": STAFF_OF_M_INVALID,
+    "coursekit.api.retire_taught": STAFF_OF_M_INVALID,
+    "coursekit.api.upload_module": api(instructor=422, other_instructor=422, admin=422),
+    "coursekit.api.publish_upload": UPLOAD_AUTHORS_INVALID,
+    "coursekit.api.withdraw_upload": UPLOAD_AUTHORS_INVALID,
+    # No body to make invalid: sent for an upload that does not exist.
+    "coursekit.api.submit_upload": api(instructor=404, other_instructor=404, admin=404),
+    "coursekit.api.reload_modules": api(admin=200),  # nothing new to publish
+    **{
+        f"coursekit.api.{name}": api(admin=422)
+        for name in (
+            "approve_upload",
+            "reject_upload",
+            "assign_instructor",
+            "unassign_instructor",
+            "retire_version",
+            "save_attestation_revision",
+            "approve_completions",
+            "issue_all_completions",
+            "revoke_certificate",
+            "reissue_certificate",
+            "export_roster",
+            "disable_user",
+            "enable_user",
+            "grant_time",
+            "correct_name",
+            "change_roles",
+        )
+    },
+    # --- end of the staff API ---
 }

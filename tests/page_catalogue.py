@@ -269,6 +269,36 @@ DOWNLOADS: dict[str, dict[str, Visit]] = {
     "coursekit.api.webhook_delivery": {
         "": Visit(ADMIN, 3, lambda s: {"delivery_id": s.webhook_delivery})
     },
+    # --- staff API (issue 12 part 1b), as the session of the role that opens the page ---
+    "coursekit.api.module_report": {"": Visit(INSTRUCTOR, 4, module(FOUNDATIONS))},
+    "coursekit.api.module_learners": {"": Visit(INSTRUCTOR, 5, lambda _: PUBLISHED)},
+    "coursekit.api.learner_record": {
+        "": Visit(INSTRUCTOR, 16, lambda s: {"enrolment_id": s.enrolment_id})
+    },
+    "coursekit.api.question_statistics": {"": Visit(INSTRUCTOR, 5, module(FOUNDATIONS))},
+    "coursekit.api.evaluation_results": {"": Visit(INSTRUCTOR, 4, module(SHIN))},
+    "coursekit.api.worksheet_queue": {"": Visit(INSTRUCTOR, 2)},
+    "coursekit.api.worksheet_submission": {
+        "": Visit(INSTRUCTOR, 8, lambda s: {"submission_id": s.submission_id})
+    },
+    "coursekit.api.uploads": {"": Visit(INSTRUCTOR, 5)},
+    "coursekit.api.upload_detail": {"": Visit(INSTRUCTOR, 6, lambda s: {"upload_id": s.upload_id})},
+    "coursekit.api.admin_users": {"": Visit(ADMIN, 4)},
+    "coursekit.api.admin_user": {"": Visit(ADMIN, 15, lambda s: {"user_id": s.learner_id})},
+    "coursekit.api.admin_certificates": {"": Visit(ADMIN, 4)},
+    "coursekit.api.admin_certificate": {
+        "valid": Visit(ADMIN, 5, lambda s: {"number": s.valid_number}),
+        "revoked": Visit(ADMIN, 6, lambda s: {"number": s.revoked_number}),
+    },
+    "coursekit.api.waiting_completions": {
+        "": Visit(ADMIN, Queries(2, with_crowd=1, why=QUEUE_ROLES))
+    },
+    "coursekit.api.audit_log": {"": Visit(ADMIN, 3)},
+    "coursekit.api.admin_modules": {"": Visit(ADMIN, 4)},
+    "coursekit.api.waiting_uploads": {"": Visit(ADMIN, 3)},
+    "coursekit.api.attestation": {"": Visit(ADMIN, 2)},
+    "coursekit.api.roster_export": {"": Visit(ADMIN, 2, lambda s: {"export_id": s.roster_export})},
+    # --- end of the staff API ---
 }
 
 # GET endpoints neither looked at nor measured, and why.

@@ -20,6 +20,7 @@ from coursekit.api import (  # noqa: F401  (they add their routes to bp)
     coursework_views,
     docs_views,
     learning_views,
+    staff_routes,  # the staff API: instructor and administrator endpoints
     # Staff API: webhooks (issue 12).
     webhook_views,
 )

@@ -7,21 +7,15 @@ zone every entry is stored in), both ends inclusive, as on the transcript.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
 from typing import Any
 
 from wtforms import DateField, Form, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
-from coursekit.audit.queries import AuditFilter
+from coursekit.audit.queries import AuditFilter, filter_for
+from coursekit.errors import ValidationFailed
 
 TEXT_LIMIT = 200
-
-
-def _instant(day: date | None, at: time) -> datetime | None:
-    """``at`` on ``day`` in UTC (``time.min`` for the first instant, ``time.max`` for the
-    last), or None without a day."""
-    return None if day is None else datetime.combine(day, at, UTC)
 
 
 class AuditFilterForm(Form):
@@ -53,29 +47,30 @@ class AuditFilterForm(Form):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """The fields' own checks, with clearer words for a date that is not one, then
-        the order of the two dates."""
+        ``filter_for``'s rules (the API's too): the order of the two dates."""
+        self._filter: AuditFilter | None = None
         super().validate(extra_validators)
         for field, which in ((self.start, "first"), (self.end, "last")):
             if field.errors and field.raw_data and field.raw_data[0].strip():
                 field.errors = [f"Enter the {which} day as YYYY-MM-DD, e.g. 2026-03-31."]
-        start, end = self.start.data, self.end.data
-        if start is not None and end is not None and end < start:
-            self.end.errors.append("The last day must not be before the first day.")
-        return not self.errors
+        if not self.errors:
+            try:
+                self._filter = filter_for(
+                    text=self.q.data or "",
+                    action=self.action.data or "",
+                    actor=self.actor.data or "",
+                    subject=self.subject.data or "",
+                    first_day=self.start.data,
+                    last_day=self.end.data,
+                )
+            except ValidationFailed as failure:
+                self.end.errors = [*self.end.errors, *failure.errors["end"]]
+        return self._filter is not None
 
     def chosen(self) -> AuditFilter | None:
         """The filter the form asks for, or None when it is invalid (the errors are on
         the fields)."""
-        if not self.validate():
-            return None
-        return AuditFilter(
-            text=(self.q.data or "").strip(),
-            action=self.action.data or "",
-            actor=(self.actor.data or "").strip(),
-            subject=(self.subject.data or "").strip(),
-            since=_instant(self.start.data, time.min),
-            until=_instant(self.end.data, time.max),
-        )
+        return self._filter if self.validate() else None
 
     @property
     def query_args(self) -> dict[str, str]:

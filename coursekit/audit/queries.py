@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import aliased, lazyload
@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, lazyload
 from coursekit import db
 from coursekit.accounts.models import User
 from coursekit.audit.models import AuditEntry
+from coursekit.errors import ValidationFailed
 
 EXPORT_BATCH = 500
 """Entries fetched at a time by the CSV export, so a log of any length streams in a fixed
@@ -49,6 +50,39 @@ class AuditFilter:
     subject: str = ""
     since: datetime | None = None
     until: datetime | None = None
+
+
+DAYS_OUT_OF_ORDER = "The last day must not be before the first day."
+
+
+def _instant(day: date | None, at: time) -> datetime | None:
+    """``at`` on ``day`` in UTC (``time.min`` for the first instant, ``time.max`` for the
+    last), or None without a day."""
+    return None if day is None else datetime.combine(day, at, UTC)
+
+
+def filter_for(
+    *,
+    text: str = "",
+    action: str = "",
+    actor: str = "",
+    subject: str = "",
+    first_day: date | None = None,
+    last_day: date | None = None,
+) -> AuditFilter:
+    """The filter for what was asked (the log page's form, the API's query): text
+    trimmed, days as their first and last instants in UTC, both inclusive.
+    ``ValidationFailed`` when the last day is before the first."""
+    if first_day is not None and last_day is not None and last_day < first_day:
+        raise ValidationFailed({"end": [DAYS_OUT_OF_ORDER]})
+    return AuditFilter(
+        text=text.strip(),
+        action=action,
+        actor=actor.strip(),
+        subject=subject.strip(),
+        since=_instant(first_day, time.min),
+        until=_instant(last_day, time.max),
+    )
 
 
 NEWEST_FIRST = (AuditEntry.at.desc(), AuditEntry.id.desc())

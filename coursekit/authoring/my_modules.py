@@ -17,10 +17,12 @@ from coursekit.accounts.models import User
 from coursekit.assessment.worksheets.queries import (
     QUEUE_LIMIT,
     instructor_module_ids,
+    may_review,
     review_queue,
 )
 from coursekit.catalog.models import Enrolment
 from coursekit.packages.models import ModuleVersion
+from coursekit.packages.operations import VersionError
 from coursekit.packages.queries import all_versions, current_versions
 from coursekit.packages.values import version_key
 from coursekit.progress.models import Completion
@@ -89,3 +91,13 @@ def _counts(column: InstrumentedAttribute[int], version_ids: list[int]) -> Count
         select(column, func.count()).where(column.in_(version_ids)).group_by(column)
     )
     return Counter({version_id: count for version_id, count in rows})
+
+
+def require_taught_version(account: User, module_id: str, version: str) -> None:
+    """Refuse (``VersionError``) unless ``account`` teaches ``module_id`` (or is an
+    administrator) and ``version`` of it was discovered: an unknown version is 404
+    before the 403, as on the other instructor pages."""
+    if version not in {v.version for v in all_versions() if v.module_id == module_id}:
+        raise VersionError(f"Version {version} of {module_id!r} was never published.", 404)
+    if not may_review(account, module_id):
+        raise VersionError(f"You are not assigned to module {module_id!r}.", 403)

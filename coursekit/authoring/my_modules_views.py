@@ -7,11 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from coursekit.access import access, current_account
 from coursekit.admin.modules.forms import RetireForm
-from coursekit.assessment.worksheets.queries import may_review
-from coursekit.authoring.my_modules import assigned_but_unpublished, taught_modules
+from coursekit.authoring.my_modules import (
+    assigned_but_unpublished,
+    require_taught_version,
+    taught_modules,
+)
 from coursekit.db import utcnow
 from coursekit.packages import operations
-from coursekit.packages.queries import all_versions
 from coursekit.web import Page
 
 bp = Blueprint("my_modules", __name__)
@@ -39,10 +41,10 @@ def retire(module_id: str, version: str) -> Page:
     of the module may, as administrators may from the console; the same operation."""
     account = current_account()
     assert account is not None  # type narrowing only  # nosec B101
-    if version not in {v.version for v in all_versions() if v.module_id == module_id}:
-        abort(404)  # as the other instructor pages: an unknown version before a refusal
-    if not may_review(account, module_id):
-        abort(403)
+    try:
+        require_taught_version(account, module_id, version)
+    except operations.VersionError as refusal:
+        abort(refusal.status)
     form = RetireForm()
     if not form.validate():
         flash(

@@ -22,16 +22,17 @@ from flask import (
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from coursekit import db
 from coursekit.access import access, current_account
 from coursekit.audit.queries import entries_for
 from coursekit.certificates import admin_queries as queries
 from coursekit.certificates.bulk import (
+    APPROVED_REASON,
+    BULK_REASON,
     BulkResult,
     certificates_zip,
-    eligible_completion_ids,
     issue_each,
     module_versions,
+    waiting_of_version,
 )
 from coursekit.certificates.codes import grouped
 from coursekit.certificates.forms import ApproveForm, IssueAllForm, ReissueForm, RevokeForm
@@ -43,7 +44,6 @@ from coursekit.certificates.operations import (
 )
 from coursekit.certificates.provider.queries import current_provider
 from coursekit.db import MAX_ID, utcnow
-from coursekit.packages.models import ModuleVersion
 from coursekit.web import Page
 
 bp = Blueprint("certificate_admin", __name__, url_prefix="/admin/certificates")
@@ -163,7 +163,7 @@ def approve() -> Page:
     if not ids:
         flash("Tick the completions to approve first.", "error")
         return redirect(url_for("coursekit.certificate_admin.queue"))
-    return _report(issue_each(ids, actor=current_account(), reason="approved in the queue"))
+    return _report(issue_each(ids, actor=current_account(), reason=APPROVED_REASON))
 
 
 @bp.post("/queue/issue-all")
@@ -172,14 +172,14 @@ def issue_all() -> Page:
     form = IssueAllForm()
     if not form.validate() or not 0 < form.module_version_id.data <= MAX_ID:
         abort(400)
-    version = db.session.get(ModuleVersion, form.module_version_id.data)
-    if version is None:
+    found = waiting_of_version(form.module_version_id.data)
+    if found is None:
         abort(404)
-    ids = eligible_completion_ids([version.id])
+    version, ids = found
     if not ids:
         flash(f"No completions of {version.title} {version.version} are waiting.", "info")
         return redirect(url_for("coursekit.certificate_admin.queue"))
-    return _report(issue_each(ids, actor=current_account(), reason="issued in bulk"))
+    return _report(issue_each(ids, actor=current_account(), reason=BULK_REASON))
 
 
 def _is_id(value: str) -> bool:

@@ -23,7 +23,7 @@ from coursekit.accounts.models import User
 from coursekit.certificates.admin_queries import ArchivedCertificate, stored_pdf
 from coursekit.certificates.models import Certificate
 from coursekit.certificates.operations import CertificateError, issue_certificate
-from coursekit.db import utcnow
+from coursekit.db import MAX_ID, utcnow
 from coursekit.packages.models import ModuleVersion
 from coursekit.progress.models import Completion
 from coursekit.spreadsheet import defused
@@ -42,6 +42,22 @@ def eligible_completion_ids(module_version_ids: Iterable[int]) -> list[int]:
             .order_by(Completion.completed_at, Completion.id)
         )
     )
+
+
+APPROVED_REASON = "approved in the queue"
+BULK_REASON = "issued in bulk"
+"""The reasons the audit log keeps for certificates issued from the queue."""
+
+
+def waiting_of_version(module_version_id: int) -> tuple[ModuleVersion, list[int]] | None:
+    """The module version and its completions waiting for a certificate (the queue's
+    "issue all"); None when there is no such version."""
+    if not 0 < module_version_id <= MAX_ID:
+        return None
+    version = db.session.get(ModuleVersion, module_version_id)
+    if version is None:
+        return None
+    return version, eligible_completion_ids([version.id])
 
 
 def module_versions(module_id: str, version: str | None = None) -> list[ModuleVersion]:

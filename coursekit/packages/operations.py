@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from coursekit import db
 from coursekit.accounts.models import User
@@ -53,6 +54,22 @@ def scan_and_publish(
     report = library().scan(known_ids)
     published = publish_new_versions(report, actor=actor, reason=reason, now=now or utcnow())
     return Reload(report, published)
+
+
+def reload_published(*, actor: User | None, reason: str, now: datetime) -> Reload:
+    """``scan_and_publish`` for a person (the module page, the API): refused with 409
+    (``VersionError``), nothing published, when another reload published the same
+    versions at the same moment.
+
+    A savepoint, not a rollback of the whole session: that would expire every loaded
+    object, the signed-in account included."""
+    try:
+        with db.session.begin_nested():
+            return scan_and_publish(actor=actor, reason=reason, now=now)
+    except IntegrityError:
+        raise VersionError(
+            "Another reload was publishing at the same moment: try again.", 409
+        ) from None
 
 
 def publish_new_versions(

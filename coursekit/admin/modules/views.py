@@ -9,15 +9,13 @@ changes nothing.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
 
-from coursekit import db
 from coursekit.access import access, current_account
-from coursekit.accounts.models import User
 from coursekit.admin.modules import queries
 from coursekit.admin.modules.forms import AssignForm, ReloadForm, RetireForm, UnassignForm
+from coursekit.admin.users.queries import user_by_id
 from coursekit.assessment.worksheets.operations import assign_module, unassign_module
-from coursekit.db import MAX_ID, utcnow
+from coursekit.db import utcnow
 from coursekit.errors import ValidationFailed
 from coursekit.packages import operations
 from coursekit.web import Page
@@ -77,15 +75,11 @@ def reload() -> Page:
     if not form.validate():
         return _refused(_form_messages(form), 422)
     try:
-        # A savepoint, not a rollback of the whole session: that would expire every loaded
-        # object, and the refusal page would load the signed-in account again.
-        with db.session.begin_nested():
-            done = operations.scan_and_publish(
-                actor=current_account(), reason=(form.reason.data or "").strip(), now=utcnow()
-            )
-    except IntegrityError:
-        # Another reload (or a starting process) published the same versions just now.
-        return _refused(["Another reload was publishing at the same moment: try again."], 409)
+        done = operations.reload_published(
+            actor=current_account(), reason=(form.reason.data or "").strip(), now=utcnow()
+        )
+    except operations.VersionError as refusal:
+        return _refused([refusal.message], refusal.status)
     if done.published:
         listed = ", ".join(f"{row.module_id} {row.version}" for row in done.published)
         flash(f"Published {listed}.", "success")
@@ -136,8 +130,7 @@ def _assignment(module_id: str, form: AssignForm | UnassignForm, *, assign: bool
     """Assign or unassign through the same operations as ``coursekit users assign``."""
     if not form.validate():
         return _refused(_form_messages(form), 422)
-    instructor_id = form.instructor.data
-    instructor = db.session.get(User, instructor_id) if 0 < instructor_id <= MAX_ID else None
+    instructor = user_by_id(form.instructor.data)
     if instructor is None:
         return _refused(["No account has that id."], 404)
     operation = assign_module if assign else unassign_module

@@ -49,7 +49,7 @@ EVENT_LABELS = {
 }
 
 
-def _module_version(module_id: str, version: str) -> ModuleVersion:
+def readable_version(module_id: str, version: str) -> ModuleVersion:
     """The version of a module the current reader may read; 404 when there is none."""
     _account, versions = require_results_reader(module_id)
     for module_version in versions:
@@ -58,7 +58,7 @@ def _module_version(module_id: str, version: str) -> ModuleVersion:
     abort(404)
 
 
-def _readable_enrolment(enrolment_id: int) -> tuple[Enrolment, User]:
+def readable_enrolment(enrolment_id: int) -> tuple[Enrolment, User]:
     """The enrolment and its learner; 404 when there is none, 403 when the reader is not
     assigned to its module."""
     found = queries.enrolment_record(enrolment_id)
@@ -99,7 +99,7 @@ def _learner_id(name: str) -> int | None:
 def learners(module_id: str, version: str) -> Page:
     """One page of the version's learners, by name: the first, or the one after
     (``?after=``) or before (``?before=``) a learner of the list; 400 for anything else."""
-    module_version = _module_version(module_id, version)
+    module_version = readable_version(module_id, version)
     after, before = _learner_id("after"), _learner_id("before")
     if after is not None and before is not None:
         abort(400, description="A page starts after a learner or ends before one, not both.")
@@ -121,7 +121,7 @@ def learners(module_id: str, version: str) -> Page:
 @access("instructor")
 def learners_csv(module_id: str, version: str) -> Response:
     """Every learner of the version as CSV (columns in docs/reports.md), streamed."""
-    module_version = _module_version(module_id, version)
+    module_version = readable_version(module_id, version)
     package = package_for(module_version)
     rows = (learner_cells(row, package) for row in queries.learner_rows(module_version))
     filename = f"{module_id}-{version}-learners.csv"
@@ -132,7 +132,7 @@ def learners_csv(module_id: str, version: str) -> Response:
 @access("instructor")
 def learner_record(enrolment_id: int) -> Page:
     """One enrolment's full record: progress, what is still missing, every event."""
-    enrolment, learner = _readable_enrolment(enrolment_id)
+    enrolment, learner = readable_enrolment(enrolment_id)
     progress = progress_for([enrolment], now=utcnow())[0]
     return render_template(
         "coursekit/progress/reports/record.html",
@@ -148,7 +148,7 @@ def learner_record(enrolment_id: int) -> Page:
 @access("instructor")
 def events_csv(enrolment_id: int) -> Response:
     """Every event of one enrolment as CSV, in time order, streamed."""
-    enrolment, _learner = _readable_enrolment(enrolment_id)
+    enrolment, _learner = readable_enrolment(enrolment_id)
     version = enrolment.module_version
     rows = (event_cells(event) for event in events([enrolment.id]))
     filename = f"{version.module_id}-{version.version}-enrolment-{enrolment.id}-events.csv"
