@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import Flask
@@ -27,6 +28,21 @@ from tests.sample_records import Samples, seed
 from tests.test_seminars import ROOT
 
 PG_URL = os.environ.get("COURSEKIT_TEST_DATABASE_URL")
+
+
+def _redis_database_per_worker() -> None:
+    """Give each pytest-xdist worker a Redis database of its own (1, 2, …), so the
+    rate-limit counters of tests running at once in two workers never meet. Test modules
+    read the variable when they are imported, after this conftest."""
+    url, worker = os.environ.get("COURSEKIT_TEST_REDIS_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    if url and worker:
+        index = int(worker.removeprefix("gw")) + 1
+        os.environ["COURSEKIT_TEST_REDIS_URL"] = urlunsplit(
+            urlsplit(url)._replace(path=f"/{index}")
+        )
+
+
+_redis_database_per_worker()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
