@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
+import subprocess  # pg_dump, pg_restore and psql: argument lists, no shell  # nosec B404
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect
@@ -84,7 +84,10 @@ def restore(engine: Engine, source: Path, instance: Path) -> RestoreReport:
 
 def _run(tool: str, *arguments: str, environment: dict[str, str] | None = None) -> None:
     result = subprocess.run(  # noqa: S603 - tool from PATH, arguments as a list, no shell
-        [_tool(tool), *arguments], capture_output=True, env=environment, check=False
+        [_tool(tool), *arguments],  # a tool from PATH, an argument list, no shell  # nosec B603
+        capture_output=True,
+        env=environment,
+        check=False,
     )
     if result.returncode:
         details = result.stderr.decode(errors="replace").strip()
@@ -114,6 +117,7 @@ def table_rows(path: Path, table: str, name: str | None = None) -> list[dict[str
     how a test reads a backup without restoring it). Refuses a file that is not a
     pg_dump archive."""
     result = subprocess.run(  # noqa: S603 - tool from PATH, arguments as a list, no shell
+        # a tool from PATH, an argument list, no shell  # nosec B603
         [_tool("pg_restore"), "--data-only", f"--table={table}", "--file=-", str(path)],
         capture_output=True,
         check=False,

@@ -130,7 +130,7 @@ def _verify(path: Path, name: str) -> str | None:
             revisions = [
                 row[0]
                 for row in connection.execute(
-                    f"SELECT version_num FROM {migrate.VERSION_TABLE}"  # noqa: S608 - a constant
+                    f"SELECT version_num FROM {migrate.VERSION_TABLE}"  # noqa: S608 a constant  # nosec B608
                 )
             ]
     except sqlite3.DatabaseError as error:

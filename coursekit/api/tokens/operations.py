@@ -13,7 +13,7 @@ from coursekit.api.tokens.models import ApiToken, Scope, TokenKind
 from coursekit.audit.operations import record
 from coursekit.errors import ValidationFailed
 
-TOKEN_PREFIX = "ck_"  # noqa: S105  (a label, not a secret)
+TOKEN_PREFIX = "ck_"  # noqa: S105  a label shown with tokens, not a secret  # nosec B105
 """Every token starts with this, so secret scanners and people can recognise one."""
 VISIBLE_CHARACTERS = 10
 """How much of the token is kept and shown to tell tokens apart (``ck_`` and 7 more)."""

@@ -20,7 +20,7 @@ bp = Blueprint("tokens", __name__)
 LIST_ENDPOINTS = {TokenKind.PERSONAL: ".personal", TokenKind.INTEGRATION: ".integrations"}
 
 
-def _page(
+def _page(  # new_token "" means no token to show once  # nosec B107
     kind: TokenKind, form: TokenForm | None = None, new_token: str = "", status: int = 200
 ) -> tuple[str, int]:
     account = current_account()
