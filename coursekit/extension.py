@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask_limiter import Limiter
@@ -37,6 +38,9 @@ class CourseKitState:
     own_login: bool
     """True when coursekit installed the ``LoginManager`` (no host login to reuse)."""
     library: Library
+    api_documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The API's OpenAPI document per base address, built on first request: it changes
+    only with the code (``coursekit.api.openapi.api_document``)."""
 
 
 BUNDLED_MODULES = Path(__file__).resolve().parent.parent / "modules"

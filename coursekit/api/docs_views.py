@@ -6,20 +6,20 @@ from flask import jsonify, render_template
 from werkzeug.wrappers import Response
 
 from coursekit.access import access
-from coursekit.api.openapi import build_document
+from coursekit.api.openapi import api_document
 from coursekit.api.routes import bp
 
 
 @bp.get("/openapi.json")
 @access("public")
 def openapi() -> Response:
-    return jsonify(build_document())
+    return jsonify(api_document())
 
 
 @bp.get("/docs")
 @access("public")
 def docs() -> str:
-    document = build_document()
+    document = api_document()
     return render_template(
         "coursekit/api/docs.html",
         document=document,

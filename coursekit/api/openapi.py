@@ -37,6 +37,16 @@ def api_base() -> str:
     return url_for(f"{API_BLUEPRINT}.openapi").removesuffix("/openapi.json")
 
 
+def api_document() -> dict[str, Any]:
+    """The document for the current app, built once per base address (a site may be
+    reached under more than one prefix) and then served from memory."""
+    documents = current_app.extensions["coursekit"].api_documents
+    base = api_base()
+    if base not in documents:
+        documents[base] = build_document()
+    return documents[base]
+
+
 def build_document() -> dict[str, Any]:
     """The document for the current app (needs a request or app context with a URL)."""
     base = api_base()
