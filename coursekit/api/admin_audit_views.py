@@ -6,10 +6,9 @@ from typing import Any
 
 from coursekit.access import access
 from coursekit.api.endpoint import endpoint
-from coursekit.api.pagination import page_schema
+from coursekit.api.pagination import page_schema, paginate_search
 from coursekit.api.routes import bp
 from coursekit.api.schemas.audit import AuditEntrySchema, AuditQuery, audit_rows
-from coursekit.api.staff_paging import paginate_search
 from coursekit.audit.queries import filter_for, search_entries
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from coursekit.access import access, current_account
 from coursekit.api.endpoint import endpoint
 from coursekit.api.errors import fail
-from coursekit.api.pagination import page_schema, paginate
+from coursekit.api.pagination import page_schema, paginate, paginate_search
 from coursekit.api.refusals import refusals
 from coursekit.api.routes import bp
 from coursekit.api.schemas.admin_certificates import (
@@ -24,7 +24,6 @@ from coursekit.api.schemas.admin_certificates import (
     RevokeInput,
     WaitingCompletionSchema,
 )
-from coursekit.api.staff_paging import paginate_search
 from coursekit.audit.queries import entries_for
 from coursekit.certificates import admin_queries as queries
 from coursekit.certificates import operations

@@ -12,7 +12,7 @@ from coursekit.admin.modules import queries
 from coursekit.admin.users.queries import user_by_id
 from coursekit.api.endpoint import endpoint
 from coursekit.api.errors import fail
-from coursekit.api.pagination import page_schema
+from coursekit.api.pagination import page_schema, paginate_search
 from coursekit.api.refusals import refusals
 from coursekit.api.routes import bp
 from coursekit.api.schemas.admin_modules import (
@@ -25,7 +25,6 @@ from coursekit.api.schemas.admin_modules import (
     RetireVersionInput,
 )
 from coursekit.api.schemas.instructor import RetiredSchema
-from coursekit.api.staff_paging import paginate_search
 from coursekit.assessment.worksheets.operations import assign_module, unassign_module
 from coursekit.db import utcnow
 from coursekit.packages import operations

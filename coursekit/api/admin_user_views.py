@@ -15,7 +15,7 @@ from coursekit.admin.users import queries
 from coursekit.admin.users.queries import UserRecord
 from coursekit.api.endpoint import endpoint
 from coursekit.api.errors import fail
-from coursekit.api.pagination import page_schema
+from coursekit.api.pagination import page_schema, paginate_search
 from coursekit.api.refusals import refusals
 from coursekit.api.routes import bp
 from coursekit.api.schemas.admin_users import (
@@ -28,7 +28,6 @@ from coursekit.api.schemas.admin_users import (
     UserSchema,
     UsersQuery,
 )
-from coursekit.api.staff_paging import paginate_search
 from coursekit.assessment.timing.models import TimeAllowance
 from coursekit.assessment.timing.operations import ExtraTimeRefused, grant_extra_time
 from coursekit.db import utcnow

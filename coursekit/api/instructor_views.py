@@ -13,7 +13,7 @@ from typing import Any
 from coursekit.access import access, current_account
 from coursekit.accounts.models import Role
 from coursekit.api.endpoint import endpoint
-from coursekit.api.pagination import page_schema
+from coursekit.api.pagination import page_schema, paginate_after
 from coursekit.api.refusals import refusals
 from coursekit.api.routes import bp
 from coursekit.api.schemas.instructor import (
@@ -26,7 +26,6 @@ from coursekit.api.schemas.instructor import (
     RetireInput,
 )
 from coursekit.api.schemas.staff import CursorQuery
-from coursekit.api.staff_paging import paginate_after
 from coursekit.assessment.evaluations import queries as evaluation_queries
 from coursekit.assessment.evaluations.views import require_results_reader
 from coursekit.assessment.statistics import MIN_ATTEMPTS, module_statistics

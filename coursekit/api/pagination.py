@@ -53,25 +53,70 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="coursekit.api.cursor")
 
 
+def _state(cursor: str) -> dict[str, Any]:
+    """The verified content of ``cursor``: signed by us, for this endpoint."""
+    try:
+        state = _serializer().loads(cursor)
+    except BadSignature:
+        state = None
+    if not isinstance(state, dict) or state.get("endpoint") != request.endpoint:
+        fail(400, "invalid_cursor", "The cursor is not one this list gave out.")
+    return state
+
+
+def _cursor(name: str, position: Any) -> str:
+    return _serializer().dumps({"endpoint": request.endpoint, name: position})
+
+
 def paginate(items: Sequence[T], key: Callable[[T], Any], query: dict[str, Any]) -> dict[str, Any]:
     """One page of ``items`` (already in their list's order) after ``query["cursor"]``."""
     start = 0
     if query["cursor"] is not None:
-        try:
-            state = _serializer().loads(query["cursor"])
-        except BadSignature:
-            fail(400, "invalid_cursor", "The cursor is not one this list gave out.")
-        if not isinstance(state, dict) or state.get("endpoint") != request.endpoint:
-            fail(400, "invalid_cursor", "The cursor is not one this list gave out.")
+        state = _state(query["cursor"])
         keys = [key(item) for item in items]
         if state.get("after") not in keys:
             fail(400, "stale_cursor", "The list changed under the cursor; start again.")
         start = keys.index(state["after"]) + 1
     page = list(items[start : start + query["limit"]])
     more = start + len(page) < len(items)
-    cursor = (
-        _serializer().dumps({"endpoint": request.endpoint, "after": key(page[-1])})
-        if more and page
-        else None
-    )
-    return {"items": page, "next_cursor": cursor}
+    return {
+        "items": page,
+        "next_cursor": _cursor("after", key(page[-1])) if more and page else None,
+    }
+
+
+Search = Callable[[int, int], tuple[Sequence[T], int]]
+"""``search(limit, offset)`` → one page of rows and how many match in all."""
+
+PageAfter = Callable[[int | None], tuple[Sequence[T], int | None] | None]
+"""``page_after(key)`` → the page after the item ``key`` (from the first for None) and
+the key the next page starts after (None at the end); None when ``key`` left the list."""
+
+
+def _position(cursor: str | None, name: str) -> int | None:
+    """The position (``offset`` or ``after``) the cursor carries; None without one."""
+    if cursor is None:
+        return None
+    position = _state(cursor).get(name)
+    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+        fail(400, "invalid_cursor", "The cursor is not one this list gave out.")
+    return position
+
+
+def paginate_search(search: Search[T], query: dict[str, Any]) -> dict[str, Any]:
+    """One page of ``search``'s rows after ``query["cursor"]`` (``PageQuery`` fields)."""
+    offset = _position(query["cursor"], "offset") or 0
+    rows, total = search(query["limit"], offset)
+    end = offset + len(rows)
+    more = bool(rows) and end < total
+    return {"items": list(rows), "next_cursor": _cursor("offset", end) if more else None}
+
+
+def paginate_after(page_after: PageAfter[T], query: dict[str, Any]) -> dict[str, Any]:
+    """One page of ``page_after``'s rows after ``query["cursor"]``."""
+    found = page_after(_position(query["cursor"], "after"))
+    if found is None:
+        fail(400, "stale_cursor", "The list changed under the cursor; start again.")
+    rows, next_after = found
+    cursor = _cursor("after", next_after) if next_after is not None else None
+    return {"items": list(rows), "next_cursor": cursor}

@@ -17,7 +17,7 @@ from flask import current_app, request
 from coursekit.access import access, current_account
 from coursekit.api.endpoint import endpoint
 from coursekit.api.errors import STANDARD, fail
-from coursekit.api.pagination import page_schema
+from coursekit.api.pagination import page_schema, paginate_search
 from coursekit.api.routes import bp
 from coursekit.api.schemas.uploads import (
     PublishInput,
@@ -27,7 +27,6 @@ from coursekit.api.schemas.uploads import (
     UploadsQuery,
     WithdrawInput,
 )
-from coursekit.api.staff_paging import paginate_search
 from coursekit.audit.queries import entries_for
 from coursekit.authoring import operations
 from coursekit.authoring.models import OPEN_STATUSES, StagedUpload
