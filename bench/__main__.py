@@ -24,6 +24,7 @@ PARTS = {
     "transcript": "bench.bench_transcript",
     "reports": "bench.bench_reports",
     "certificates": "bench.bench_certificates",
+    "api": "bench.bench_api",
 }
 
 

@@ -168,8 +168,8 @@ def create_accounts(app: Flask, learners: int, instructors: int) -> None:
     one password hash for all: hashing hundreds of scrypt passwords would take minutes,
     and signing in still verifies the hash on every login."""
 
-    shared_hash = hash_password(PASSWORD)
     with app.app_context():
+        shared_hash = hash_password(PASSWORD)  # by the app's own hash method
         for number, (email, roles) in enumerate(people(learners, instructors)):
             user = User(
                 email=email,

@@ -83,7 +83,7 @@ class DataSet:
                 self.versions.setdefault(version.module_id, []).append(version.id)
                 self.lessons[version.id] = tuple(lesson.slug for lesson in package.lessons)
                 self.templates[version.id] = _template(package)
-        self.password_hash = hash_password(PASSWORD)
+            self.password_hash = hash_password(PASSWORD)  # by the app's own hash method
         self.random = random.Random(10)
 
     @property

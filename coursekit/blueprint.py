@@ -116,7 +116,8 @@ def refuse_nul_characters() -> Response | None:
         refusal = jsonify({"error": {"code": 400, "message": NUL_REFUSED}})
         refusal.status_code = 400
         return refusal
-    if any("\x00" in value for value in values):
+    # A multipart part whose name does not parse is listed under the key None.
+    if any(value is not None and "\x00" in value for value in values):
         abort(400, description=NUL_REFUSED)
     return None
 

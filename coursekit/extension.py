@@ -41,6 +41,8 @@ class CourseKitState:
     api_documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     """The API's OpenAPI document per base address, built on first request: it changes
     only with the code (``coursekit.api.openapi.api_document``)."""
+    api_document_bodies: dict[str, bytes] = field(default_factory=dict)
+    """The same documents serialised, as ``openapi.json`` serves them."""
 
 
 BUNDLED_MODULES = Path(__file__).resolve().parent.parent / "modules"

@@ -1,7 +1,7 @@
 """Every page action (an endpoint that answers POST) and its API twin, or why it has none.
 
 ``test_api_parity.py`` fails for a page action missing here, and for a twin that is no
-API endpoint. "TODO staff API" marks the staff actions the API does not have yet.
+API endpoint.
 """
 
 from __future__ import annotations
@@ -69,15 +69,15 @@ PARITY: dict[str, Twin] = {
     "coursekit.admin_modules.reload": Twin("coursekit.api.reload_modules"),
     "coursekit.admin_modules.retire": Twin("coursekit.api.retire_version"),
     "coursekit.attestation.settings": Twin("coursekit.api.save_attestation_revision"),
-    "coursekit.provider.settings": Twin(
-        None, "TODO staff API: provider settings (with logo and signature images)"
-    ),
+    # The page saves the values and the images in one form; the API changes the values
+    # (change_provider) and each image (replace_ and remove_provider_image) apart.
+    "coursekit.provider.settings": Twin("coursekit.api.change_provider"),
     "coursekit.certificate_admin.approve": Twin("coursekit.api.approve_completions"),
     "coursekit.certificate_admin.issue_all": Twin("coursekit.api.issue_all_completions"),
     "coursekit.certificate_admin.reissue": Twin("coursekit.api.reissue_certificate"),
     "coursekit.certificate_admin.revoke": Twin("coursekit.api.revoke_certificate"),
     "coursekit.rosters.export": Twin("coursekit.api.export_roster"),
-    "coursekit.rosters.audit_packet": Twin(None, "TODO staff API: audit packet"),
+    "coursekit.rosters.audit_packet": Twin("coursekit.api.audit_packet"),
     "coursekit.user_admin.disable": Twin("coursekit.api.disable_user"),
     "coursekit.user_admin.enable": Twin("coursekit.api.enable_user"),
     "coursekit.user_admin.extra_time": Twin("coursekit.api.grant_time"),

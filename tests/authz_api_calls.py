@@ -201,6 +201,18 @@ WRITES: dict[str, ApiCall] = {
         body=lambda _: {"board": "NCCAOM", "module_id": MODULE},
         allowed_body=lambda _: {"board": 5, "module_id": MODULE},
     ),
+    "coursekit.api.audit_packet": ApiCall(
+        "POST",
+        body=lambda _: {"module_id": MODULE, "version": "1.0.0"},
+        allowed_body=lambda _: {"module_id": MODULE, "version": 5},
+    ),
+    "coursekit.api.change_provider": ApiCall(
+        "PATCH", body=lambda _: {"name": "Matrix"}, allowed_body=lambda _: {"name": 5}
+    ),
+    # A JSON body is no image (415 for the administrator).
+    "coursekit.api.replace_provider_image": ApiCall("PUT", lambda _: {"image": "logo"}),
+    # The sample records have no logo: removing none changes nothing.
+    "coursekit.api.remove_provider_image": ApiCall("DELETE", lambda _: {"image": "logo"}),
     "coursekit.api.disable_user": ApiCall("POST", _learner, _reason, allowed_body=_blank_reason),
     "coursekit.api.enable_user": ApiCall("POST", _learner, _reason, allowed_body=_blank_reason),
     "coursekit.api.grant_time": ApiCall(

@@ -83,8 +83,10 @@ GETS: dict[str, dict] = {
             "waiting_uploads",
             "attestation",
             "roster_export",
+            "provider",
         )
     },
+    "coursekit.api.provider_image": api(admin=404),  # the sample records have no logo
     # --- end of the staff API ---
 }
 
@@ -120,6 +122,8 @@ WRITES: dict[str, dict] = {
     # No body to make invalid: sent for an upload that does not exist.
     "coursekit.api.submit_upload": api(instructor=404, other_instructor=404, admin=404),
     "coursekit.api.reload_modules": api(admin=200),  # nothing new to publish
+    "coursekit.api.replace_provider_image": api(admin=415),
+    "coursekit.api.remove_provider_image": api(admin=200),
     **{
         f"coursekit.api.{name}": api(admin=422)
         for name in (
@@ -134,6 +138,8 @@ WRITES: dict[str, dict] = {
             "revoke_certificate",
             "reissue_certificate",
             "export_roster",
+            "audit_packet",
+            "change_provider",
             "disable_user",
             "enable_user",
             "grant_time",

@@ -24,6 +24,7 @@ from coursekit import create_app
 from coursekit.models import Base
 from tests.certificate_records import certificate_settings
 from tests.helpers import app_config
+from tests.lesson_clock import Clock
 from tests.sample_records import Samples, seed
 from tests.test_seminars import ROOT
 
@@ -71,6 +72,14 @@ def _push_request_context() -> None:
     coursekit's per-context database session and Flask-Login's cached user; production
     gives each request its own. Tests open ``app.app_context()`` where they need one.
     """
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The lesson views' clock, which the test moves on (``clock.advance(minutes=5)``)."""
+    clock = Clock()
+    monkeypatch.setattr("coursekit.lessons.views.utcnow", clock)
+    return clock
 
 
 @pytest.fixture

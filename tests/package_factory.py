@@ -142,3 +142,13 @@ def write_worksheet(folder: Path, questions: list[dict[str, Any]] | None = None)
     worksheet = {"title": "Worksheet", "questions": questions or WORKSHEET_QUESTIONS}
     path.write_text(yaml.safe_dump(worksheet, sort_keys=False))
     return path
+
+
+def write_completable_module(root: Path) -> Path:
+    """Module ``calf`` as the completion tests need it: lessons of 60 minutes (a page
+    view may earn up to 90, the seat-time credit needs 100) and a worksheet. Returns
+    ``root``, the content root."""
+    write_worksheet(
+        write_package(root, "calf", lesson_minutes=60, worksheet="quizzes/worksheet.yaml")
+    )
+    return root

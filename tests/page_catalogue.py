@@ -298,6 +298,9 @@ DOWNLOADS: dict[str, dict[str, Visit]] = {
     "coursekit.api.waiting_uploads": {"": Visit(ADMIN, 3)},
     "coursekit.api.attestation": {"": Visit(ADMIN, 2)},
     "coursekit.api.roster_export": {"": Visit(ADMIN, 2, lambda s: {"export_id": s.roster_export})},
+    "coursekit.api.provider": {"": Visit(ADMIN, 4)},
+    # The sample records have no logo: the look-up, and the envelope's 404.
+    "coursekit.api.provider_image": {"": Visit(ADMIN, 2, lambda _: {"image": "logo"}, status=404)},
     # --- end of the staff API ---
 }
 

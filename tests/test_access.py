@@ -199,6 +199,12 @@ EXPECTED_POLICIES = {
     "coursekit.api.retire_version": "admin",
     "coursekit.api.reload_modules": "admin",
     "coursekit.api.export_roster": "admin",
+    "coursekit.api.audit_packet": "admin",
+    "coursekit.api.provider": "admin",
+    "coursekit.api.change_provider": "admin",
+    "coursekit.api.provider_image": "admin",
+    "coursekit.api.replace_provider_image": "admin",
+    "coursekit.api.remove_provider_image": "admin",
     "coursekit.api.roster_export": "admin",
     "coursekit.api.waiting_uploads": "admin",
     "coursekit.api.approve_upload": "admin",
@@ -249,6 +255,7 @@ SAMPLE_ARGS = {
     "delivery_id": 999_999,
     "token_id": 999_999,
     "unmatched": "no-such-address",
+    "image": "logo",
 }
 ROLES = {
     "anonymous": None,

@@ -67,6 +67,17 @@ def test_an_invalid_package_is_422_with_the_report_and_keeps_nothing(app, client
     assert response.get_json()["error"]["fields"]["archive"]  # the report's lines
     missing = client.post(API, data={}, content_type="multipart/form-data", headers=teacher)
     assert missing.status_code == 422
+    # A part whose name does not parse (schemathesis found it a 500): the archive is
+    # still read, and refused for what it is.
+    nameless = (
+        b'--b\r\nContent-Disposition: form-data; name="\\"\r\n\r\nnull\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="archive"; filename="a.zip"\r\n'
+        b"Content-Type: application/zip\r\n\r\nstatus\r\n--b--\r\n"
+    )
+    odd = client.post(
+        API, data=nameless, content_type="multipart/form-data; boundary=b", headers=teacher
+    )
+    assert odd.status_code == 422 and "archive" in odd.get_json()["error"]["fields"]
     assert counts(app) == before
 
 

@@ -17,6 +17,7 @@ from coursekit.assessment.evaluations.models import EvaluationResponse
 from coursekit.audit.models import AuditEntry
 from coursekit.catalog.models import Enrolment
 from coursekit.certificates.models import CertificateFile
+from tests.api_helpers import bearer, make_token
 from tests.certificate_records import certificate_settings, completed, issue
 from tests.helpers import csrf_token, login, make_user
 from tests.package_factory import write_package
@@ -212,3 +213,42 @@ def test_learners_and_instructors_are_refused(app, roles):
     token = csrf_token(client, "/account")
     assert client.get(PACKET).status_code == 403
     assert client.post(PACKET, data={"csrf_token": token, **FORM}).status_code == 403
+
+
+def test_the_api_writes_the_pages_packet_and_refuses_bad_choices(app, records):
+    page = admin_client(app)
+    with app.app_context():
+        boss = db.session.scalar(select(User.id).where(User.email == "boss@example.org"))
+    headers = bearer(make_token(app, boss, "read", "write", "admin"))
+    api = "/api/v1/admin/rosters/audit-packets"
+    body = {"module_id": "calf", "version": "1.0.0", "start": "2026-11-01", "end": "2026-11-30"}
+    answer = app.test_client().post(api, json=body, headers=headers)
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    assert answer.headers["Content-Disposition"] == (
+        "attachment; filename=audit-packet-calf-1.0.0.zip"
+    )
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    download = page.post(PACKET, data={"csrf_token": csrf_token(page, PACKET), **FORM})
+    by_api, by_page = (
+        zipfile.ZipFile(io.BytesIO(answer.data)),
+        zipfile.ZipFile(io.BytesIO(download.data)),
+    )
+    assert by_api.namelist() == by_page.namelist()
+    for name in by_api.namelist():  # the README names when it was written; the rest is equal
+        if name != "README.txt":
+            assert by_api.read(name) == by_page.read(name), name
+    refusals = [
+        ({**body, "version": "9.9.9"}, "version"),
+        ({**body, "start": "2026-12-01"}, "end"),
+        ({**body, "module_id": "shin"}, "version"),
+        ({**body, "version": ""}, "version"),
+        ({**body, "board": "CA"}, "board"),
+    ]
+    for refused, field in refusals:
+        bad = app.test_client().post(api, json=refused, headers=headers)
+        assert bad.status_code == 422 and field in bad.get_json()["error"]["fields"], refused
+    with app.app_context():
+        vias = db.session.scalars(
+            select(AuditEntry.details).where(AuditEntry.action == "audit-packet.written")
+        ).all()
+    assert sorted(details["via"] for details in vias) == ["admin", "api"]

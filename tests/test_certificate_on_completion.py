@@ -11,7 +11,7 @@ from coursekit.certificates.models import Certificate
 from coursekit.progress.models import Completion
 from tests.certificate_records import certificate_settings
 from tests.helpers import csrf_token, submit
-from tests.package_factory import write_package, write_worksheet
+from tests.package_factory import write_completable_module
 from tests.test_completion import (
     EVALUATION,
     L1,
@@ -21,22 +21,11 @@ from tests.test_completion import (
     signed_in,
     take_post_test,
 )
-from tests.test_seat_time import Clock
 
 
 @pytest.fixture
 def content(tmp_path):
-    # As in test_completion: the seat-time credit needs 100 minutes.
-    folder = write_package(tmp_path, "calf", lesson_minutes=60, worksheet="quizzes/worksheet.yaml")
-    write_worksheet(folder)
-    return tmp_path
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("coursekit.lessons.views.utcnow", clock)
-    return clock
+    return write_completable_module(tmp_path)
 
 
 def completing_app(make_app, content, issuing: str):

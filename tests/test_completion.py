@@ -15,8 +15,12 @@ from coursekit.progress.models import Completion
 from coursekit.signals import module_completed
 from tests.attempt_pages import answer, start, submit_attempt
 from tests.helpers import csrf_token, login, make_user, submit
-from tests.package_factory import questions, write_package, write_worksheet
-from tests.test_seat_time import Clock
+from tests.package_factory import (
+    questions,
+    write_completable_module,
+    write_package,
+    write_worksheet,
+)
 
 L1 = "/modules/calf/lessons/01-anatomy"
 L2 = "/modules/calf/lessons/02-needling"
@@ -26,10 +30,7 @@ EVALUATION = {item.id: "4" for item in STANDARD_FORM.items if item.kind == "scal
 
 @pytest.fixture
 def content(tmp_path):
-    # Lessons of 60 minutes: a page view may earn up to 90, the credit needs 100.
-    folder = write_package(tmp_path, "calf", lesson_minutes=60, worksheet="quizzes/worksheet.yaml")
-    write_worksheet(folder)
-    return tmp_path
+    return write_completable_module(tmp_path)
 
 
 @pytest.fixture
@@ -40,13 +41,6 @@ def app(make_app, content):
         COURSEKIT_PUBLISH_ON_START=True,
         COURSEKIT_HEARTBEAT_LIMIT="1000 per minute",
     )
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("coursekit.lessons.views.utcnow", clock)
-    return clock
 
 
 def signed_in(app, email: str, *roles: Role):

@@ -27,10 +27,9 @@ from coursekit.errors import RETRY_AFTER_SECONDS
 from coursekit.progress.models import Completion
 from tests.certificate_records import certificate_settings, completed, issue
 from tests.helpers import csrf_token, login, make_user
-from tests.package_factory import write_package, write_worksheet
+from tests.package_factory import write_completable_module, write_package
 from tests.report_records import version_id
 from tests.test_certificate_on_completion import complete_the_module
-from tests.test_seat_time import Clock
 
 QUEUE = "/admin/certificates/queue"
 FULL = "run out of storage space"
@@ -69,17 +68,7 @@ def app(make_app, tmp_path):
 
 @pytest.fixture
 def content(tmp_path):
-    # As in test_certificate_on_completion: the seat-time credit needs 100 minutes.
-    folder = write_package(tmp_path, "calf", lesson_minutes=60, worksheet="quizzes/worksheet.yaml")
-    write_worksheet(folder)
-    return tmp_path
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("coursekit.lessons.views.utcnow", clock)
-    return clock
+    return write_completable_module(tmp_path)
 
 
 @pytest.fixture

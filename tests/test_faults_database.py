@@ -27,25 +27,15 @@ from tests.attempt_pages import answer, start
 from tests.certificate_records import certificate_settings
 from tests.database_faults import DatabaseFault, snapshot
 from tests.helpers import csrf_token
-from tests.package_factory import write_package, write_worksheet
+from tests.package_factory import write_completable_module
 from tests.test_completion import EVALUATION, L1, L2, WORKSHEET, review_worksheet, signed_in
-from tests.test_seat_time import Clock
 
 JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
 def content(tmp_path):
-    folder = write_package(tmp_path, "calf", lesson_minutes=60, worksheet="quizzes/worksheet.yaml")
-    write_worksheet(folder)
-    return tmp_path
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("coursekit.lessons.views.utcnow", clock)
-    return clock
+    return write_completable_module(tmp_path)
 
 
 def assert_unavailable(response: TestResponse, *, json: bool = False) -> None:

@@ -16,6 +16,7 @@ from coursekit import db, signals
 from coursekit.accounts.host.operations import link_host_user
 from coursekit.accounts.models import AccountStatus, Role, User
 from coursekit.accounts.operations import set_status
+from coursekit.audit.models import AuditEntry
 from coursekit.models import Base
 from tests.helpers import csrf_token, make_user
 from tests.page_catalogue import PAGES
@@ -211,3 +212,45 @@ def test_every_mounted_endpoint_declares_its_policy(host):
         if not endpoint.startswith("coursekit.auth.")
     }
     assert declared == {**expected, "coursekit.host_profile.complete": "signed-in"}
+
+
+def link(host: Flask, *arguments: str):
+    return host.test_cli_runner().invoke(args=["coursekit", "users", "link", *arguments])
+
+
+def test_an_account_made_before_mounting_is_linked_with_its_records(host):
+    """A learner who registered with CourseKit's own sign-up, before the site mounted
+    it, is linked to their host user by the provider: their records follow, the audit
+    log names the link, and every refusal changes nothing."""
+    with host.app_context():
+        make_user(host, "mei@host.example", first_name="Mei", last_name="Lin")
+    assert link(host, "mei@host.example", "42").exit_code != 0  # no reason
+    assert link(host, "nobody@host.example", "42", "--reason", "x").exit_code != 0
+    assert link(host, "mei@host.example", "x" * 256, "--reason", "x").exit_code != 0
+    assert [row[0] for row in accounts(host)] == [None]
+    done = link(host, "mei@host.example", "42", "--reason", "registered before the move")
+    assert done.exit_code == 0, done.output
+    assert "host user '42'" in done.output
+    client = signed_in(host, "42")
+    assert client.get("/ce/account").status_code == 200  # no profile form: it is theirs
+    again = link(host, "mei@host.example", "43", "--reason", "moved")
+    assert again.exit_code == 1 and "already linked to host user '42'" in again.output
+    complete(signed_in(host, "43"), email="kai@host.example", first_name="Kai")
+    taken = link(host, "mei@host.example", "43", "--reason", "merge")
+    assert taken.exit_code == 1
+    with host.app_context():
+        make_user(host, "old@host.example")
+    held = link(host, "old@host.example", "43", "--reason", "merge")
+    assert held.exit_code == 1 and "already has the CE account kai@host.example" in held.output
+    assert [row[:2] for row in accounts(host)] == [
+        ("42", "mei@host.example"),
+        ("43", "kai@host.example"),
+        (None, "old@host.example"),
+    ]
+    with host.app_context():
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "user.host_linked")
+        ).all()
+        assert [(e.details["host_user_id"], e.reason) for e in entries] == [
+            ("42", "registered before the move")
+        ]

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from tests.certificate_records import certificate_settings
 from tests.crowd_records import add_crowd
 from tests.helpers import login
-from tests.learner_writes import WRITES, fresh_learner
+from tests.learner_writes import API_WRITES, WRITES, fresh_learner
 from tests.page_catalogue import ANONYMOUS, DOWNLOADS, EMAILS, PAGES, Visit, get_endpoints, unlisted
 from tests.querycount import count_queries, get_counted
 from tests.sample_records import Samples, seed
@@ -95,17 +95,21 @@ def page_misses(app: Flask, samples: Samples, clients: dict, crowd: bool) -> lis
 
 
 def write_misses(app: Flask, crowd: bool) -> list[str]:
-    """Every learner write whose status or query count is not what ``WRITES`` says."""
+    """Every learner write whose status or query count is not what ``WRITES`` (by the
+    pages) or ``API_WRITES`` (by the API, with a token) says."""
     backend = app.extensions["coursekit"].db.engine.dialect.name
     data = described(backend, crowd)
-    learner = fresh_learner(app, crowd)
     found = []
-    for name, write in WRITES.items():
-        post = write.prepare(app, learner)
-        with count_queries(app) as statements:
-            response = learner.client.post(post.path, **post.arguments)
-        found.append(wrong_status(name, "learner", post.path, write.status, response.status_code))
-        found.append(off_budget(name, write.budget.expected(backend, crowd), statements, data))
+    for label, writes in (("writer", WRITES), ("api-writer", API_WRITES)):
+        learner = fresh_learner(app, crowd, label)
+        for name, write in writes.items():
+            post = write.prepare(app, learner)
+            with count_queries(app) as statements:
+                response = learner.client.open(post.path, method=post.method, **post.arguments)
+            found.append(
+                wrong_status(name, "learner", post.path, write.status, response.status_code)
+            )
+            found.append(off_budget(name, write.budget.expected(backend, crowd), statements, data))
     return [miss for miss in found if miss]
 
 

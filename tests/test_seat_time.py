@@ -3,7 +3,7 @@ capped, never over test time, never twice, and never for a learner who is not en
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -21,19 +21,6 @@ HEARTBEAT_CAP = 45  # 1.5 times the default 30-second interval
 PAGE_VIEW_CAP = 45 * 60  # 1.5 times the lesson's 30 minutes
 
 
-class Clock:
-    """Stands in for ``utcnow`` in the lesson views."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def app(make_app, tmp_path):
     write_package(tmp_path, "calf")
@@ -41,13 +28,6 @@ def app(make_app, tmp_path):
     return make_app(
         COURSEKIT_MODULES_PATH=str(tmp_path / "modules"), COURSEKIT_PUBLISH_ON_START=True
     )
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("coursekit.lessons.views.utcnow", clock)
-    return clock
 
 
 class Learner:

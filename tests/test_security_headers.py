@@ -4,6 +4,7 @@ static files, media, PDFs, CSV, JSON and redirects; HSTS on HTTPS only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,7 +13,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from coursekit.access import POLICY_ATTRIBUTE
-from tests.helpers import client_from, login, make_user
+from coursekit.lessons.models import LessonEvent
+from tests.helpers import client_from, login
 from tests.page_catalogue import (
     ADMIN,
     ANONYMOUS,
@@ -23,6 +25,8 @@ from tests.page_catalogue import (
     UNMEASURED,
     get_endpoints,
 )
+from tests.sample_records import Samples, seed
+from tests.shared_records import file_app, fresh_limits, rows_added_removed, unchanged
 from tests.test_host_app import make_host_app
 
 
@@ -55,6 +59,29 @@ def header_problems(response: TestResponse, what: str) -> list[str]:
     return [f"{what} ({response.status_code}): {name}" for name, bad in found.items() if bad]
 
 
+@pytest.fixture(scope="module")
+def shared(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Flask, Samples]]:
+    """The app and the sample records on each database, for the whole file (writing them
+    takes seconds). Every test here uses this app, including those that need no records:
+    an app of their own would wipe the database after them, records and all."""
+    folder = tmp_path_factory.mktemp("headers")
+    with file_app(database_url, folder) as app:
+        yield app, seed(app, folder / "staged")
+
+
+@pytest.fixture
+def app(shared: tuple[Flask, Samples]) -> Iterator[Flask]:
+    with unchanged(shared[0]):
+        yield fresh_limits(shared[0])
+
+
+@pytest.fixture
+def seeded(app: Flask, shared: tuple[Flask, Samples]) -> tuple[Flask, Samples]:
+    return app, shared[1]
+
+
 def role_clients(app: Flask) -> dict[str, FlaskClient]:
     clients = {ANONYMOUS: app.test_client()}
     for role, email in EMAILS.items():
@@ -63,7 +90,16 @@ def role_clients(app: Flask) -> dict[str, FlaskClient]:
     return clients
 
 
-def test_every_get_endpoint_sends_the_headers_as_its_role_and_signed_out(seeded):
+@pytest.fixture
+def lesson_visits_forgotten(app: Flask) -> Iterator[None]:
+    """Opening a lesson page records that it was opened: those rows go after the test."""
+    with rows_added_removed(app, LessonEvent):
+        yield
+
+
+def test_every_get_endpoint_sends_the_headers_as_its_role_and_signed_out(
+    seeded, lesson_visits_forgotten
+):
     app, samples = seeded
     clients = role_clients(app)
     problems, statuses, walked = [], set(), set()
@@ -109,9 +145,9 @@ def test_every_refused_post_sends_the_headers(seeded):
 
 
 def test_error_pages_send_the_headers(app, client, monkeypatch: pytest.MonkeyPatch):
-    make_user(app, "ann@example.org")
-    login(client, "ann@example.org")
-    app.config["COURSEKIT_LOGIN_LIMIT_PER_IP"] = "1 per minute"
+    login(client, EMAILS[LEARNER])
+    # Through monkeypatch: the app outlives this test.
+    monkeypatch.setitem(app.config, "COURSEKIT_LOGIN_LIMIT_PER_IP", "1 per minute")
     attacker = client_from(app, "10.7.7.7")
     login(attacker, "x@example.org", "wrong")
     responses = {

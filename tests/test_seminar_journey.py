@@ -28,7 +28,6 @@ from tests.attempt_pages import start, submit_attempt
 from tests.certificate_records import certificate_settings
 from tests.helpers import csrf_token, submit
 from tests.test_completion import signed_in
-from tests.test_seat_time import Clock
 from tests.test_seminars import FOUNDATIONS, ROOT, SEMINARS, package, questions_of
 
 
@@ -40,13 +39,6 @@ def app(make_app):
         COURSEKIT_HEARTBEAT_LIMIT="1000 per minute",  # the test's clock runs fast
         **certificate_settings(),
     )
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("coursekit.lessons.views.utcnow", clock)
-    return clock
 
 
 def read_every_lesson(learner, module_id, clock) -> None:

@@ -10,7 +10,7 @@ keeps its rows.
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
@@ -19,13 +19,13 @@ from sqlalchemy import func, select
 
 from coursekit import db
 from coursekit.accounts.models import User
+from coursekit.assessment.attempts.models import AttemptAnswer
 from coursekit.audit.models import AuditEntry
 from coursekit.certificates.models import Certificate
 from coursekit.models import Base
-from tests.certificate_records import certificate_settings
 from tests.helpers import csrf_token, login
 from tests.sample_records import ADMIN, CALF, INSTRUCTOR, LEARNER, Samples, seed
-from tests.test_seminars import ROOT
+from tests.shared_records import file_app, fresh_limits, rows_added_removed, unchanged
 from tests.xss_corpus import SQL_INJECTIONS
 
 # Filters compare whole values (a choice, a date, an id): the strings that differ in kind.
@@ -42,20 +42,26 @@ FILTER_INJECTIONS = [
 ALLOWED = {200, 303, 400, 404}
 
 
-@pytest.fixture
-def app(make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path / "instance"))
-    return make_app(
-        COURSEKIT_MODULES_PATH=str(ROOT / "modules"),
-        COURSEKIT_PUBLISH_ON_START=True,
-        COURSEKIT_VERIFY_LIMIT="10000 per minute",
-        **certificate_settings(),
-    )
+@pytest.fixture(scope="module")
+def shared(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Flask, Samples]]:
+    """The app and the sample records on each database, for the whole file (writing them
+    takes seconds); a test that changes them puts them back, which ``unchanged`` checks."""
+    folder = tmp_path_factory.mktemp("sql")
+    with file_app(database_url, folder, COURSEKIT_VERIFY_LIMIT="10000 per minute") as app:
+        yield app, seed(app, folder / "staged")
 
 
 @pytest.fixture
-def samples(app: Flask, tmp_path: Path) -> Samples:
-    return seed(app, tmp_path / "staged")
+def app(shared: tuple[Flask, Samples]) -> Iterator[Flask]:
+    with unchanged(shared[0]):
+        yield fresh_limits(shared[0])
+
+
+@pytest.fixture
+def samples(shared: tuple[Flask, Samples]) -> Samples:
+    return shared[1]
 
 
 def row_counts(app: Flask) -> dict[str, int]:
@@ -155,19 +161,29 @@ def test_searches_and_filters_treat_injections_as_text(app: Flask, samples: Samp
 
 def test_like_wildcards_match_only_themselves(app: Flask, samples: Samples) -> None:
     """A name with ``%`` or ``_`` is found by them; nobody else is."""
+    original = rename_learner(app, "Lind_100%")
+    try:
+        clients = signed_in(app)
+        for needle in ("_100%", "d_1", "100%"):
+            page = clients["admin"].get(with_argument("/admin/users", "q", needle)).text
+            assert LEARNER in page and INSTRUCTOR not in page, needle
+            page = clients["admin"].get(with_argument("/admin/certificates", "q", needle)).text
+            assert samples.valid_number in page, needle
+        for needle in ("%", "_", "d%1"):
+            page = clients["admin"].get(with_argument("/admin/users", "q", needle)).text
+            assert INSTRUCTOR not in page, needle
+    finally:
+        # The other tests search these records too: they get the name they were seeded with.
+        rename_learner(app, original)
+
+
+def rename_learner(app: Flask, last_name: str) -> str:
+    """Give the learner ``last_name``; returns the one it replaced."""
     with app.app_context():
         learner = db.session.scalar(select(User).where(User.email == LEARNER))
-        learner.last_name = "Lind_100%"
+        learner.last_name, before = last_name, learner.last_name
         db.session.commit()
-    clients = signed_in(app)
-    for needle in ("_100%", "d_1", "100%"):
-        page = clients["admin"].get(with_argument("/admin/users", "q", needle)).text
-        assert LEARNER in page and INSTRUCTOR not in page, needle
-        page = clients["admin"].get(with_argument("/admin/certificates", "q", needle)).text
-        assert samples.valid_number in page, needle
-    for needle in ("%", "_", "d%1"):
-        page = clients["admin"].get(with_argument("/admin/users", "q", needle)).text
-        assert INSTRUCTOR not in page, needle
+        return before
 
 
 def test_a_nul_character_is_refused_clearly_and_changes_nothing(
@@ -201,7 +217,17 @@ JSON_BODIES_WITH_NUL = [
 ]
 
 
-def test_a_nul_character_in_a_json_body_is_refused_clearly(app: Flask, samples: Samples) -> None:
+@pytest.fixture
+def saved_answers_forgotten(app: Flask) -> Iterator[None]:
+    """An answer saved to the open attempt goes again after the test (answers are only
+    ever appended, so removing the new rows puts the attempt back)."""
+    with rows_added_removed(app, AttemptAnswer):
+        yield
+
+
+def test_a_nul_character_in_a_json_body_is_refused_clearly(
+    app: Flask, samples: Samples, saved_answers_forgotten
+) -> None:
     """The attempt page's autosave (and final submission) send JSON: "\\u0000" there is a
     NUL too, refused as JSON with a 400 before the view stores or closes anything."""
     learner = signed_in(app)["learner"]

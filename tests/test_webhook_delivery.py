@@ -24,7 +24,6 @@ from coursekit.webhooks.models import DeliveryState, WebhookDelivery, WebhookTry
 from coursekit.webhooks.operations import record_event, redeliver
 from tests.helpers import make_user
 from tests.test_certificate_on_completion import complete_the_module
-from tests.test_seat_time import Clock
 from tests.webhook_receiver import Receiver
 from tests.webhook_records import (
     JOURNEY,
@@ -44,13 +43,6 @@ def receiver():
     receiver = Receiver()
     yield receiver
     receiver.close()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("coursekit.lessons.views.utcnow", clock)
-    return clock
 
 
 def deliver(app, *, at=None):

@@ -11,6 +11,7 @@ fetches nothing a payload names. The real browser opens the same pages in
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -29,12 +30,13 @@ from coursekit.assessment.worksheets.models import WorksheetReview, WorksheetSub
 from coursekit.audit.models import AuditEntry
 from coursekit.certificates.models import Certificate
 from coursekit.certificates.rendering import render_pdf
+from coursekit.lessons.models import LessonEvent
 from coursekit.packages.models import ModuleVersion
-from tests.certificate_records import certificate_settings
 from tests.helpers import login
 from tests.page_catalogue import ANONYMOUS, EMAILS, PAGES
+from tests.sample_records import Samples
+from tests.shared_records import file_app, fresh_limits, rows_added_removed, unchanged
 from tests.test_certificate_pdf import pdf_text
-from tests.test_seminars import ROOT
 from tests.xss_records import REASON_PAYLOAD, Written, seed_payloads
 
 # Attributes whose value a browser runs or loads: a payload there is live.
@@ -76,19 +78,33 @@ def live_markup(page: str) -> list[str]:
     return parser.found
 
 
-@pytest.fixture
-def app(make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    monkeypatch.setenv("COURSEKIT_INSTANCE_PATH", str(tmp_path / "instance"))
-    return make_app(
-        COURSEKIT_MODULES_PATH=str(ROOT / "modules"),
-        COURSEKIT_PUBLISH_ON_START=True,
-        **certificate_settings(),
-    )
+@pytest.fixture(scope="module")
+def shared(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Flask, tuple[Samples, Written]]]:
+    """The app and the payload records on each database, for the whole file (writing
+    them takes seconds); the tests only read them, which ``unchanged`` checks."""
+    folder = tmp_path_factory.mktemp("xss")
+    with file_app(database_url, folder) as app:
+        yield app, seed_payloads(app, folder / "records")
 
 
 @pytest.fixture
-def records(app: Flask, tmp_path: Path) -> tuple[Any, Written]:
-    return seed_payloads(app, tmp_path)
+def app(shared: tuple[Flask, tuple[Samples, Written]]) -> Iterator[Flask]:
+    with unchanged(shared[0]):
+        yield fresh_limits(shared[0])
+
+
+@pytest.fixture
+def records(shared: tuple[Flask, tuple[Samples, Written]]) -> tuple[Samples, Written]:
+    return shared[1]
+
+
+@pytest.fixture
+def lesson_visits_forgotten(app: Flask) -> Iterator[None]:
+    """Opening a lesson page records that it was opened: those rows go after the test."""
+    with rows_added_removed(app, LessonEvent):
+        yield
 
 
 def signed_in(app: Flask) -> dict[str, Any]:
@@ -141,7 +157,7 @@ def test_what_was_written_is_stored_unaltered(app: Flask, records) -> None:
         assert any(typed <= {str(value) for value in given.values()} for given in answers)
 
 
-def test_no_page_holds_a_payload_as_markup(app: Flask, records) -> None:
+def test_no_page_holds_a_payload_as_markup(app: Flask, records, lesson_visits_forgotten) -> None:
     samples, written = records
     clients = signed_in(app)
     problems, showing = [], []

@@ -26,7 +26,7 @@ from coursekit.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookE
 from coursekit.webhooks.operations import claim_due, record_try, register_endpoint
 from tests.certificate_records import certificate_settings
 from tests.helpers import make_user
-from tests.package_factory import write_package, write_worksheet
+from tests.package_factory import write_completable_module
 
 ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK_SETTINGS = {"COURSEKIT_WEBHOOK_ALLOW_PRIVATE_ADDRESSES": True}
@@ -43,8 +43,7 @@ JOURNEY = Counter(
 
 
 def webhook_app(make_app, tmp_path, **settings) -> Flask:
-    folder = write_package(tmp_path, "calf", lesson_minutes=60, worksheet="quizzes/worksheet.yaml")
-    write_worksheet(folder)
+    write_completable_module(tmp_path)
     return make_app(
         COURSEKIT_MODULES_PATH=str(tmp_path / "modules"),
         COURSEKIT_PUBLISH_ON_START=True,

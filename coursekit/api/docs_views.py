@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template
+from flask import current_app, render_template
 from werkzeug.wrappers import Response
 
 from coursekit.access import access
-from coursekit.api.openapi import api_document
+from coursekit.api.openapi import api_document, api_document_body
 from coursekit.api.routes import bp
 
 
 @bp.get("/openapi.json")
 @access("public")
 def openapi() -> Response:
-    return jsonify(api_document())
+    return current_app.response_class(api_document_body(), mimetype="application/json")
 
 
 @bp.get("/docs")

@@ -1,8 +1,9 @@
 """``@endpoint``: what an API view reads and answers, declared once and used twice.
 
 The declaration parses and validates the query string and JSON body before the view
-runs (the view receives ``query=`` and ``body=`` as loaded dicts), dumps what the view
-returns through the response schema, and is what ``openapi.py`` writes into the
+runs (the view receives ``query=`` and ``body=`` as loaded dicts, or ``upload=`` for a
+file), dumps what the view returns through the response schema (a view declared to
+answer a file returns its own response), and is what ``openapi.py`` writes into the
 OpenAPI document, so the document cannot drift from the behaviour.
 """
 
@@ -25,6 +26,24 @@ DECLARATION_ATTRIBUTE = "_coursekit_api_endpoint"
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file in the request: the body itself, sent with one of ``media_types``, or,
+    when ``field`` is given, that field of a multipart/form-data body."""
+
+    media_types: tuple[str, ...]
+    field: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """The file a view declared with :class:`Upload` receives."""
+
+    content: bytes
+    filename: str | None
+
+
+@dataclass(frozen=True)
 class Declaration:
     """One API operation: its summary and tag, the schemas of its query string, body and
     answer, the answer's status, and the error statuses its rules can give beyond the
@@ -38,6 +57,9 @@ class Declaration:
     status: int = 200
     errors: tuple[int, ...] = ()
     description: str = ""
+    upload: Upload | None = None
+    produces: tuple[str, ...] = ()
+    """Media types of a file answer (the view returns the response); empty for JSON."""
 
 
 def endpoint(
@@ -50,9 +72,13 @@ def endpoint(
     status: int = 200,
     errors: tuple[int, ...] = (),
     description: str = "",
+    upload: Upload | None = None,
+    produces: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """Declare an API view (see the module docstring). Put it below ``@access``."""
-    declaration = Declaration(summary, tag, query, body, response, status, errors, description)
+    declaration = Declaration(
+        summary, tag, query, body, response, status, errors, description, upload, produces
+    )
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
@@ -61,7 +87,11 @@ def endpoint(
                 view_args["query"] = load(query(), request.args.to_dict())
             if body is not None:
                 view_args["body"] = load(body(), json_body())
+            if upload is not None:
+                view_args["upload"] = uploaded(upload)
             result = view(**view_args)
+            if produces:
+                return result
             answer = jsonify(response().dump(result) if response is not None else result)
             answer.status_code = status
             return answer
@@ -85,6 +115,23 @@ def json_body() -> Any:
         return json.loads(request.get_data(cache=True) or b"")
     except (ValueError, UnicodeDecodeError):
         fail(400, "malformed_json", "The request body is not valid JSON.")
+
+
+def uploaded(upload: Upload) -> Uploaded:
+    """The declared file; 422 naming the field when a multipart body lacks it, 415 when
+    the body is not one of the declared media types."""
+    if upload.field is not None:
+        storage = request.files.get(upload.field)
+        if storage is None:
+            fail(422, "invalid", "Some fields are invalid.", {upload.field: ["Send the file."]})
+        return Uploaded(storage.read(), storage.filename)
+    if request.mimetype not in upload.media_types:
+        fail(
+            415,
+            "unsupported_media_type",
+            f"Send the file as the body, with Content-Type {' or '.join(upload.media_types)}.",
+        )
+    return Uploaded(request.get_data(cache=False), None)
 
 
 def load(schema: Schema, data: Any) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from coursekit.api.refusals import refusals
 from coursekit.api.routes import bp
 from coursekit.api.schemas.instructor import (
     QueueItemSchema,
+    ReviewedSubmissionSchema,
     ReviewInput,
     WorksheetReviewSchema,
-    WorksheetSubmissionSchema,
 )
 from coursekit.assessment.worksheets.models import WorksheetReview
 from coursekit.assessment.worksheets.operations import review_worksheet
@@ -68,7 +68,7 @@ def worksheet_queue(query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/teach/worksheets/<int:submission_id>")
 @access("instructor")
-@endpoint("One worksheet submission and its review", tag=TAG, response=WorksheetSubmissionSchema)
+@endpoint("One worksheet submission and its review", tag=TAG, response=ReviewedSubmissionSchema)
 def worksheet_submission(submission_id: int) -> dict[str, Any]:
     case = _case(submission_id)
     return {

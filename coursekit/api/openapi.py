@@ -13,11 +13,11 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, url_for
-from werkzeug.routing import IntegerConverter, Rule
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from coursekit.access import policy_of
 from coursekit.api.auth import API_BLUEPRINT, required_scope
-from coursekit.api.endpoint import Declaration, declaration_of
+from coursekit.api.endpoint import Declaration, Upload, declaration_of
 from coursekit.api.errors import STANDARD
 from coursekit.api.schemas.common import ErrorSchema
 
@@ -45,6 +45,17 @@ def api_document() -> dict[str, Any]:
     if base not in documents:
         documents[base] = build_document()
     return documents[base]
+
+
+def api_document_body() -> bytes:
+    """The document as ``openapi.json`` serves it, serialised once per base address (a
+    few milliseconds each time otherwise, for a document that changes only with the
+    code)."""
+    bodies = current_app.extensions["coursekit"].api_document_bodies
+    base = api_base()
+    if base not in bodies:
+        bodies[base] = current_app.json.dumps(api_document()).encode()
+    return bodies[base]
 
 
 def build_document() -> dict[str, Any]:
@@ -87,8 +98,12 @@ def build_document() -> dict[str, Any]:
 def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
     parameters = []
     for name in sorted(rule.arguments):
-        is_integer = isinstance(rule._converters[name], IntegerConverter)
-        schema = {"type": "integer", "minimum": 0} if is_integer else {"type": "string"}
+        converter = rule._converters[name]
+        schema: dict[str, Any] = {"type": "string"}
+        if isinstance(converter, IntegerConverter):
+            schema = {"type": "integer", "minimum": 0}
+        elif isinstance(converter, AnyConverter):
+            schema["enum"] = sorted(converter.items)
         parameters.append({"in": "path", "name": name, "required": True, "schema": schema})
     return parameters
 
@@ -116,6 +131,8 @@ def _operation(rule: Rule, method: str, declaration: Declaration) -> dict[str, A
             "required": True,
             "content": {"application/json": {"schema": declaration.body}},
         }
+    if declaration.upload is not None:
+        operation["requestBody"] = _upload_body(declaration.upload)
     for status in _error_statuses(rule, declaration, public):
         operation["responses"][str(status)] = {
             "description": STANDARD[status][1],
@@ -124,9 +141,32 @@ def _operation(rule: Rule, method: str, declaration: Declaration) -> dict[str, A
     return operation
 
 
+def _upload_body(upload: Upload) -> dict[str, Any]:
+    """A file as the whole body, or as one part of a multipart/form-data body. OpenAPI
+    3.1 writes a file as a string whose content is of a media type."""
+    body: dict[str, Any] = {"required": True, "description": upload.description}
+    if upload.field is None:
+        body["content"] = {media_type: {} for media_type in upload.media_types}
+        return body
+    part = {"type": "string", "contentMediaType": "application/octet-stream"}
+    body["content"] = {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {upload.field: part},
+                "required": [upload.field],
+            },
+            "encoding": {upload.field: {"contentType": ", ".join(upload.media_types)}},
+        }
+    }
+    return body
+
+
 def _success(declaration: Declaration) -> dict[str, Any]:
     answer: dict[str, Any] = {"description": declaration.summary}
-    if declaration.response is not None:
+    if declaration.produces:
+        answer["content"] = {media_type: {} for media_type in declaration.produces}
+    elif declaration.response is not None:
         answer["content"] = {"application/json": {"schema": declaration.response}}
     return answer
 
@@ -139,4 +179,8 @@ def _error_statuses(rule: Rule, declaration: Declaration, public: bool) -> list[
         statuses |= {404, 405}  # an argument holding "/" can land on another address
     if declaration.query is not None or declaration.body is not None:
         statuses |= {400, 422}  # 400: a forged cursor, a body that is not JSON
+    if declaration.upload is not None:
+        # 422: a file its rules refuse (or, in a multipart body, no file at all); 415: a
+        # body sent as another media type than the file's.
+        statuses |= {400, 413, 422, 415 if declaration.upload.field is None else 422}
     return sorted(statuses)

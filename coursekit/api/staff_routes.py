@@ -8,6 +8,7 @@ from coursekit.api import (  # noqa: F401  (they add their routes to bp)
     admin_audit_views,
     admin_certificate_views,
     admin_module_views,
+    admin_provider_views,
     admin_roster_views,
     admin_settings_views,
     admin_user_views,

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from flask import current_app, request
 
 from coursekit.access import access, current_account
-from coursekit.api.endpoint import endpoint
+from coursekit.api.endpoint import Upload, Uploaded, endpoint
 from coursekit.api.errors import STANDARD, fail
 from coursekit.api.pagination import page_schema, paginate_search
 from coursekit.api.routes import bp
@@ -91,15 +91,13 @@ def uploads(query: dict[str, Any]) -> dict[str, Any]:
     description="Made with `coursekit pack`. Checked whole before anything is kept: an "
     "invalid package is 422 with the report in fields.archive; a module you are not "
     "assigned to is 403; content or a version already published is 409.",
+    upload=Upload(("application/zip",), field=ARCHIVE_FIELD, description="The packed module."),
 )
-def upload_module() -> dict[str, Any]:
-    storage = request.files.get(ARCHIVE_FIELD)
-    if storage is None:
-        fail(422, "invalid", "Some fields are invalid.", {ARCHIVE_FIELD: ["Send the zip."]})
-    filename = PurePosixPath(storage.filename or "upload.zip").name or "upload.zip"
+def upload_module(upload: Uploaded) -> dict[str, Any]:
+    filename = PurePosixPath(upload.filename or "upload.zip").name or "upload.zip"
     try:
         staged = operations.stage_upload(
-            storage.read(), filename, actor=current_account(), now=utcnow()
+            upload.content, filename, actor=current_account(), now=utcnow()
         )
     except operations.UploadRefused as refusal:
         _refused(refusal)

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from werkzeug.wrappers import Response
 
 from coursekit.access import access, current_account
-from coursekit.certificates.audit_packet import write_packet
+from coursekit.certificates.audit_packet import Packet, PacketRequest, write_packet
 from coursekit.certificates.models import RosterExport
 from coursekit.certificates.roster_exports import export_roster, recent_exports, stored_export
 from coursekit.certificates.roster_forms import PacketForm, RosterForm
@@ -97,30 +97,33 @@ def stored(export_id: int) -> Response:
     return _csv_download(kept)
 
 
+def packet_download(packet: Packet, request: PacketRequest) -> Response:
+    """The written packet as a zip download (the page's and the API's)."""
+    response = send_file(
+        packet.file,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"audit-packet-{request.module_id}-{request.version}.zip",
+        max_age=0,
+    )
+    # Learners' names, numbers and certificates: no shared cache may keep a copy.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Length"] = str(packet.size)
+    return response
+
+
 @bp.route("/audit-packet", methods=["GET", "POST"])
 @access("admin")
 def audit_packet() -> Page:
     """The packet form (GET); the packet as a zip (POST), recorded in the audit log."""
     form = PacketForm()
     if request.method == "POST" and form.validate():
-        now = utcnow()
+        wanted = form.packet_request()
         try:
-            packet = write_packet(
-                form.packet_request(), actor=current_account(), now=now, via="admin"
-            )
+            packet = write_packet(wanted, actor=current_account(), now=utcnow(), via="admin")
         except RosterError as error:
             form.refuse(error)
         else:
-            name = f"audit-packet-{form.module.data}-{form.version.data.strip()}.zip"
-            response = send_file(
-                packet.file,
-                mimetype="application/zip",
-                as_attachment=True,
-                download_name=name,
-                max_age=0,
-            )
-            response.headers["Cache-Control"] = "private, no-store"
-            response.headers["Content-Length"] = str(packet.size)
-            return response
+            return packet_download(packet, wanted)
     status = 400 if form.errors else 200
     return render_template("coursekit/certificates/roster_packet.html", form=form), status

@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 
 from coursekit import db
 from coursekit.accounts import operations
+from coursekit.accounts.host.operations import HOST_ID_MAX_LENGTH, link_existing_account
 from coursekit.accounts.models import AccountStatus, Role, User
 from coursekit.accounts.operations import AccountChangeRefused
 from coursekit.accounts.queries import user_by_email
@@ -115,6 +116,27 @@ def grant_command(email: str, role: str, reason: str) -> None:
         lambda user: operations.grant_role(user, Role(role), reason=reason),
         "{email} now has roles {roles}.",
     )
+
+
+@users_group.command("link")
+@click.argument("email")
+@click.argument("host_user_id")
+@_REASON
+def link_command(email: str, host_user_id: str, reason: str) -> None:
+    """Link the account EMAIL to the host site's user HOST_USER_ID (its get_id()), for a
+    site that mounts CourseKit after learners registered with CourseKit's own sign-up:
+    the member then sees the account's records. docs/integration.md."""
+    if not 1 <= len(host_user_id) <= HOST_ID_MAX_LENGTH:
+        raise click.BadParameter(
+            f"1 to {HOST_ID_MAX_LENGTH} characters.", param_hint="HOST_USER_ID"
+        )
+    user = _user_or_fail(email)
+    try:
+        link_existing_account(user, host_user_id, actor=None, reason=reason, now=utcnow())
+    except AccountChangeRefused as refusal:
+        raise click.ClickException(refusal.message) from refusal
+    db.session.commit()
+    click.echo(f"{user.email} is now the CE account of host user {host_user_id!r}.")
 
 
 @users_group.command("revoke")

@@ -31,6 +31,9 @@ def axe_source() -> str:
 def violations(page: Any, rules: list[str] | None = None) -> list[dict[str, Any]]:
     """axe's violations on the page as it is now, every impact: of the WCAG A and AA
     rules, or of ``rules`` (axe rule ids) only."""
+    # A click returns once the next page starts loading; axe on a page whose stylesheet
+    # has not applied yet measures unstyled links (CI saw 17-pixel touch targets).
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, which the page's Content-Security-Policy
         # does not govern: the policy under test stays as strict as in production.

@@ -65,7 +65,7 @@ class ScoreSchema(Schema):
     passed = fields.Boolean()
 
 
-class EventSchema(Schema):
+class LearnerEventSchema(Schema):
     kind = fields.String()
     at = fields.AwareDateTime()
     key = fields.String(metadata={"description": "Names the record; never changes."})
@@ -89,7 +89,9 @@ class LearnerRecordSchema(Schema):
     required_minutes = fields.Integer()
     completed_at = fields.AwareDateTime(allow_none=True)
     missing_steps = fields.List(fields.Nested(MissingStepSchema))
-    events = fields.List(fields.Nested(EventSchema), metadata={"description": "In time order."})
+    events = fields.List(
+        fields.Nested(LearnerEventSchema), metadata={"description": "In time order."}
+    )
 
     @pre_dump
     def readable(self, shown: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
@@ -136,7 +138,7 @@ class WorksheetReviewSchema(Schema):
     )
 
 
-class WorksheetSubmissionSchema(Schema):
+class ReviewedSubmissionSchema(Schema):
     """A submission as its reviewer sees it: answers by question id, and its review."""
 
     submission_id = fields.Integer(attribute="submission.id")

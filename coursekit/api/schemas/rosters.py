@@ -1,4 +1,5 @@
-"""Board rosters as administrators export them: which roster, and the kept export."""
+"""Board rosters and audit packets as administrators export them: which roster or
+packet, and the kept export."""
 
 from __future__ import annotations
 
@@ -9,22 +10,10 @@ from marshmallow import Schema, fields, pre_dump, validate
 from coursekit.certificates.models import RosterExport
 
 
-class RosterInput(Schema):
-    """Which roster; the rules on the values (a known board, module and version, a period
-    in order, credit with the board) are the roster's own, as on the page."""
+class PeriodInput(Schema):
+    """A module and, optionally, the period its completions fall in."""
 
-    board = fields.String(
-        required=True,
-        validate=validate.Length(max=16),
-        metadata={"description": "NCCAOM or a state code such as CA."},
-    )
     module_id = fields.String(required=True, validate=validate.Length(max=64))
-    version = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(max=64),
-        metadata={"description": "Omit for every version of the module."},
-    )
     start = fields.Date(
         load_default=None, allow_none=True, metadata={"description": "First completion day."}
     )
@@ -33,6 +22,30 @@ class RosterInput(Schema):
         allow_none=True,
         metadata={"description": "Last completion day, included."},
     )
+
+
+class RosterInput(PeriodInput):
+    """Which roster; the rules on the values (a known board, module and version, a period
+    in order, credit with the board) are the roster's own, as on the page."""
+
+    board = fields.String(
+        required=True,
+        validate=validate.Length(max=16),
+        metadata={"description": "NCCAOM or a state code such as CA."},
+    )
+    version = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "Omit for every version of the module."},
+    )
+
+
+class PacketInput(PeriodInput):
+    """Which audit packet: one version of a module (the rules on the values are the
+    packet's own, as on the page)."""
+
+    version = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
 class RosterExportSchema(Schema):

@@ -58,7 +58,7 @@ class EndpointWithSecretSchema(EndpointSchema):
     )
 
 
-class EventSchema(Schema):
+class WebhookEventSchema(Schema):
     uuid = fields.String(metadata={"description": "The event id receivers deduplicate by."})
     type = fields.String()
     created_at = fields.AwareDateTime()
@@ -68,7 +68,7 @@ class DeliverySummarySchema(Schema):
     """A delivery as the endpoint lists it, with the last answer."""
 
     id = fields.Integer()
-    event = fields.Nested(EventSchema)
+    event = fields.Nested(WebhookEventSchema)
     state = fields.String(metadata={"enum": [str(state) for state in DeliveryState]})
     tries = fields.Integer(metadata={"description": "Tries in the current round."})
     next_attempt_at = fields.AwareDateTime(
