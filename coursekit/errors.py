@@ -72,7 +72,10 @@ def retry_after_seconds() -> int:
     breached = current_app.extensions["coursekit"].limiter.current_limit
     if breached is None:
         return 60
-    return max(1, math.ceil(breached.reset_at - time.time()))
+    # The window's own reset time, not Flask-Limiter's ``reset_at``: that one is
+    # ``int(reset_time + 1)``, so a window just started would read as 61 s of 60.
+    window = breached.limit.get_expiry()
+    return min(window, max(1, math.ceil(breached.window.reset_time - time.time())))
 
 
 def render_error(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[str, str]]:

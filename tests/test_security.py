@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 
 import pytest
 from flask import url_for
@@ -100,6 +101,20 @@ def test_login_is_limited_per_client_address(app):
     assert "Too many attempts" in login(attacker, "x@example.org").text
     neighbour = client_from(app, "10.0.0.10")
     assert login(neighbour, "x@example.org", "wrong").status_code == 422
+
+
+def test_a_spent_limit_asks_to_wait_until_its_window_frees_and_no_longer(app, monkeypatch):
+    # The clock stands still a quarter second past a whole second: Flask-Limiter's
+    # rounded ``reset_at`` made this read 61 s for a per-minute limit.
+    now = [1_800_000_000.25]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    app.config["COURSEKIT_LOGIN_LIMIT_PER_IP"] = "3 per minute"
+    attacker = client_from(app, "10.0.0.11")
+    for n in range(3):
+        login(attacker, f"user{n}@example.org", "wrong")
+    assert login(attacker, "x@example.org", "wrong").headers["Retry-After"] == "60"
+    now[0] += 45.5
+    assert login(attacker, "x@example.org", "wrong").headers["Retry-After"] == "15"
 
 
 def test_login_is_limited_per_account_from_any_address(app):
