@@ -429,6 +429,21 @@ SEEDS: dict[str, Rows] = {
             },
         ],
     },
+    "0016": {
+        "coursekit_provider_settings": [
+            {
+                "id": 2,
+                "based_on_id": 1,
+                "saved_at": at(200),
+                "saved_by_id": 2,
+                "values": {"name": "Trigger Point Seminars", "nccaom_provider": "602"},
+                "logo": None,
+                "logo_type": None,
+                "signature": None,
+                "signature_type": None,
+            },
+        ],
+    },
 }
 
 
@@ -444,7 +459,10 @@ def added_column(table: str, column: str, value: object) -> Transform:
 TRANSFORMS: dict[str, Transform] = {
     "0004": added_column("coursekit_lesson_event", "seconds", 0),
     "0015": added_column("coursekit_user", "host_user_id", None),
+    # The one earlier revision (0007's seed) was the first: based on none.
+    "0016": added_column("coursekit_provider_settings", "based_on_id", 0),
 }
 
-DOWNGRADES_KEEP_ROWS = frozenset({"0006", "0011", "0012"})
-"""Revisions that only add or change an index: stepping back below them drops nothing."""
+DOWNGRADES_KEEP_ROWS = frozenset({"0006", "0011", "0012", "0016"})
+"""Revisions that only add or change an index, or add a column derived from other rows
+(0016): stepping back below them drops nothing."""

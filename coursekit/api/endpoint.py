@@ -60,6 +60,9 @@ class Declaration:
     upload: Upload | None = None
     produces: tuple[str, ...] = ()
     """Media types of a file answer (the view returns the response); empty for JSON."""
+    etag: str | None = None
+    """The key of the answer whose value is sent as its ``ETag``. Writes to a resource
+    with an ETag honour ``If-Match`` (:func:`if_match`): 412 when it changed since."""
 
 
 def endpoint(
@@ -74,10 +77,11 @@ def endpoint(
     description: str = "",
     upload: Upload | None = None,
     produces: tuple[str, ...] = (),
+    etag: str | None = None,
 ) -> Callable[[F], F]:
     """Declare an API view (see the module docstring). Put it below ``@access``."""
     declaration = Declaration(
-        summary, tag, query, body, response, status, errors, description, upload, produces
+        summary, tag, query, body, response, status, errors, description, upload, produces, etag
     )
 
     def decorate(view: F) -> F:
@@ -94,6 +98,8 @@ def endpoint(
                 return result
             answer = jsonify(response().dump(result) if response is not None else result)
             answer.status_code = status
+            if etag is not None:
+                answer.set_etag(str(result[etag]))
             return answer
 
         setattr(run, DECLARATION_ATTRIBUTE, declaration)
@@ -105,6 +111,20 @@ def endpoint(
 def declaration_of(view: Callable[..., Any]) -> Declaration | None:
     """The declaration of an API view, or None for a view without one."""
     return getattr(view, DECLARATION_ATTRIBUTE, None)
+
+
+def if_match() -> str | None:
+    """The one strong ETag the request's ``If-Match`` names, or None when it names none
+    or ``*`` (any). A weak tag never matches (RFC 9110, 13.1.1); several tags get a 400,
+    because a client that read the resource once has one tag to send."""
+    tags = request.if_match
+    if tags.star_tag or not tags:
+        return None
+    strong = tags.as_set()
+    if len(strong) > 1:
+        fail(400, "bad_request", "If-Match: send the one ETag you read.")
+    # A weak tag alone matches nothing: an empty tag cannot be any resource's.
+    return next(iter(strong), "")
 
 
 def json_body() -> Any:

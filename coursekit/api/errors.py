@@ -28,6 +28,10 @@ STANDARD = {
     404: ("not_found", "There is nothing here, or nothing you may see."),
     405: ("method_not_allowed", "This address does not accept that method."),
     409: ("conflict", "The request conflicts with the current state."),
+    412: (
+        "precondition_failed",
+        "It changed since you read it (If-Match): read it again, then send your change.",
+    ),
     413: ("payload_too_large", "The request body is too large."),
     415: ("unsupported_media_type", "Send a JSON body with Content-Type: application/json."),
     422: ("invalid", "Some fields are invalid."),

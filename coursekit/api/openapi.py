@@ -30,6 +30,18 @@ DESCRIPTION = (
     '`{"error": {"code", "message", "fields"}}`. See docs/api.md.'
 )
 _ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+ETAG = {
+    "description": "The version of what was read; send it back in If-Match with a change.",
+    "schema": {"type": "string"},
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": "The ETag you read: the change is refused with 412 if it changed since. "
+    "Without it (or with *), the change applies to whatever is current.",
+    "schema": {"type": "string"},
+}
 
 
 def api_base() -> str:
@@ -124,8 +136,13 @@ def _operation(rule: Rule, method: str, declaration: Declaration) -> dict[str, A
     else:
         scope = required_scope(policy, method) if policy is not None else "admin"
         operation["security"] = [{"bearerAuth": [str(scope)]}, {"session": []}]
+    parameters: list[dict[str, Any]] = []
     if declaration.query is not None:
-        operation["parameters"] = [{"in": "query", "schema": declaration.query}]
+        parameters.append({"in": "query", "schema": declaration.query})
+    if declaration.etag is not None and method != "GET":
+        parameters.append(IF_MATCH)
+    if parameters:
+        operation["parameters"] = parameters
     if declaration.body is not None:
         operation["requestBody"] = {
             "required": True,
@@ -164,6 +181,8 @@ def _upload_body(upload: Upload) -> dict[str, Any]:
 
 def _success(declaration: Declaration) -> dict[str, Any]:
     answer: dict[str, Any] = {"description": declaration.summary}
+    if declaration.etag is not None:
+        answer["headers"] = {"ETag": ETAG}
     if declaration.produces:
         answer["content"] = {media_type: {} for media_type in declaration.produces}
     elif declaration.response is not None:
@@ -179,6 +198,8 @@ def _error_statuses(rule: Rule, declaration: Declaration, public: bool) -> list[
         statuses |= {404, 405}  # an argument holding "/" can land on another address
     if declaration.query is not None or declaration.body is not None:
         statuses |= {400, 422}  # 400: a forged cursor, a body that is not JSON
+    if declaration.etag is not None and rule.methods and "GET" not in rule.methods:
+        statuses |= {400, 412}  # 400: If-Match names several tags
     if declaration.upload is not None:
         # 422: a file its rules refuse (or, in a multipart body, no file at all); 415: a
         # body sent as another media type than the file's.

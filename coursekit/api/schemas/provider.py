@@ -50,6 +50,12 @@ class ProviderSaveSchema(Schema):
 class ProviderSettingsSchema(Schema):
     """The settings in force: what every certificate issued from now on prints."""
 
+    revision_id = fields.Integer(
+        metadata={
+            "description": "The revision in force (0 before the first save); also the "
+            "ETag, to send in If-Match with a change."
+        }
+    )
     settings = fields.Nested(ProviderSchema(exclude=IMAGE_KEYS))
     logo = fields.Nested(ImageSchema, allow_none=True)
     signature = fields.Nested(ImageSchema, allow_none=True)
@@ -71,6 +77,7 @@ class ProviderSettingsSchema(Schema):
         settings = {key: getattr(provider, key) for key in Provider().values()}
         settings["state_numbers"] = dict(provider.state_numbers)
         return {
+            "revision_id": shown["revision_id"],
             "settings": settings,
             "logo": _described(provider.logo),
             "signature": _described(provider.signature),

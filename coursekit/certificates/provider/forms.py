@@ -20,10 +20,12 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.validators import NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from coursekit.certificates.provider.operations import ImageUpdate
 from coursekit.certificates.provider.schemas import IMAGE_MAX_BYTES
 from coursekit.certificates.provider.values import Provider
+from coursekit.db import MAX_ID
 
 TEXT_KEYS = (
     "name",
@@ -57,6 +59,10 @@ def parse_state_numbers(text: str) -> dict[str, str]:
 
 
 class ProviderForm(FlaskForm):
+    revision = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=MAX_ID)]
+    )
+    """The revision the form was filled from: a save over a newer one is refused."""
     name = StringField("Provider name", description="As approved by NCCAOM and the boards.")
     address = TextAreaField("Postal address")
     contact = StringField("Contact", description="Email and telephone learners and boards use.")
@@ -95,16 +101,28 @@ class ProviderForm(FlaskForm):
     )
 
     @classmethod
-    def for_provider(cls, provider: Provider) -> ProviderForm:
-        """The form filled in with the settings in force (on GET)."""
+    def for_provider(cls, provider: Provider, revision: int) -> ProviderForm:
+        """The form filled in with the settings in force, saved as ``revision`` (on GET)."""
         data: dict[str, Any] = {key: getattr(provider, key) for key in TEXT_KEYS}
         data.update(
+            revision=revision,
             nccaom_approved_from=provider.nccaom_approved_from,
             nccaom_approved_until=provider.nccaom_approved_until,
             state_numbers="\n".join(f"{s} {n}" for s, n in provider.state_numbers),
             validity_months=provider.validity_months,
         )
         return cls(data=data)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.revision.errors:
+            # A hidden field has no place to show its error.
+            self.form_errors.append("This form is damaged: reload the page and try again.")
+        return valid
+
+    def rebase(self, revision: int) -> None:
+        """After an edit conflict: saving again saves over ``revision``, now in force."""
+        self.revision.raw_data, self.revision.data = None, revision
 
     def validate_state_numbers(self, field: TextAreaField) -> None:
         try:
@@ -128,7 +146,11 @@ class ProviderForm(FlaskForm):
         ``remove`` when its box is ticked, or ``keep`` when no file was chosen."""
         if getattr(self, f"remove_{key}").data:
             return "remove"
-        upload = getattr(self, key).data
-        if not isinstance(upload, FileStorage) or not upload.filename:
+        if not self.chosen_file(key):
             return "keep"
-        return upload.stream.read(IMAGE_MAX_BYTES + 1) or b""
+        return getattr(self, key).data.stream.read(IMAGE_MAX_BYTES + 1) or b""
+
+    def chosen_file(self, key: str) -> bool:
+        """Whether a file was chosen for ``key`` (``logo`` or ``signature``)."""
+        upload = getattr(self, key).data
+        return isinstance(upload, FileStorage) and bool(upload.filename)

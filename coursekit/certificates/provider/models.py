@@ -19,6 +19,10 @@ class ProviderSettingsRevision(Base):
     __tablename__ = "coursekit_provider_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    based_on_id: Mapped[int] = mapped_column(unique=True)
+    """The revision in force when this one was saved (0 for the first). Unique: a
+    revision is replaced once, so of two saves based on the same one, the second fails
+    (migration 0016)."""
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("coursekit_user.id"))
     values: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -17,12 +17,22 @@ from coursekit.certificates.provider.values import Image, Provider, provider_fro
 def current_provider(*, images: bool = True) -> Provider:
     """The latest saved revision, or ``COURSEKIT_PROVIDER`` before any was saved (one
     query). ``images=False`` skips reading the logo and signature."""
+    return provider_of(latest_revision(images=images), images=images)
+
+
+def latest_revision(*, images: bool = True) -> ProviderSettingsRevision | None:
+    """The revision in force, None before any was saved (one query); ``images=False``
+    leaves the logo and signature unread."""
     query = select(ProviderSettingsRevision).order_by(ProviderSettingsRevision.id.desc()).limit(1)
     if images:
         query = query.options(
             undefer(ProviderSettingsRevision.logo), undefer(ProviderSettingsRevision.signature)
         )
-    revision = db.session.scalar(query)
+    return db.session.scalar(query)
+
+
+def provider_of(revision: ProviderSettingsRevision | None, *, images: bool = True) -> Provider:
+    """The provider a revision describes, or the configured one for None (no query)."""
     if revision is None:
         return configured_provider(images=images)
     return provider_from(

@@ -10,8 +10,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from coursekit.access import access, current_account
 from coursekit.certificates.admin_queries import provider_history
 from coursekit.certificates.provider.forms import ProviderForm
-from coursekit.certificates.provider.operations import save_provider_settings
-from coursekit.certificates.provider.queries import current_provider
+from coursekit.certificates.provider.operations import (
+    IMAGE_KEYS,
+    EditConflict,
+    save_provider_settings,
+)
+from coursekit.certificates.provider.queries import current_provider, latest_revision, provider_of
 from coursekit.certificates.provider.values import Image
 from coursekit.db import utcnow
 from coursekit.errors import ValidationFailed
@@ -45,7 +49,9 @@ def _page(form: ProviderForm, status: int = 200) -> Page:
 @access("admin")
 def settings() -> Page:
     if request.method == "GET":
-        return _page(ProviderForm.for_provider(current_provider(images=False)))
+        latest = latest_revision(images=False)
+        in_force = provider_of(latest, images=False)
+        return _page(ProviderForm.for_provider(in_force, latest.id if latest else 0))
     form = ProviderForm()
     if not form.validate():
         return _page(form, 422)
@@ -56,10 +62,18 @@ def settings() -> Page:
             signature=form.image_update("signature"),
             actor=current_account(),
             now=utcnow(),
+            based_on=form.revision.data,
         )
     except ValidationFailed as failure:
         show_errors(form, failure)
         return _page(form, 422)
+    except EditConflict as conflict:
+        # What was typed stays in the form; saving it again is a deliberate choice.
+        form.form_errors.append(conflict.message)
+        if any(form.chosen_file(key) for key in IMAGE_KEYS):
+            form.form_errors.append("A browser does not keep a chosen file: choose it again.")
+        form.rebase(conflict.current)
+        return _page(form, 409)
     if saved is None:
         flash("Nothing changed: the settings are as they were.", "info")
     else:
