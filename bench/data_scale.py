@@ -106,6 +106,7 @@ def _pages(app: Flask, data: DataSet, learner: str, enrolment_id: int) -> list[P
         )
     last_name = f"Last{int(learner.removeprefix('learner').split('@')[0]):06d}"
     record = f"/teach/enrolments/{enrolment_id}"
+    busy, waiting = "state=in-progress", "state=worksheet-waiting"
     search = f"/admin/users?q={last_name}"
     code = lambda: random.choice(data.codes)  # noqa: E731 - a new certificate each request
     return [
@@ -116,6 +117,8 @@ def _pages(app: Flask, data: DataSet, learner: str, enrolment_id: int) -> list[P
         Page("learner record (instructor)", LOOKUP, admin, lambda: record),
         Page("learners list, page 1", PAGED, admin, lambda: learners),
         Page("learners list, middle page", PAGED, admin, lambda: f"{learners}?after={middle}"),
+        Page("learners list, in progress", AGGREGATE, admin, lambda: f"{learners}?{busy}"),
+        Page("learners list, worksheet waiting", AGGREGATE, admin, lambda: f"{learners}?{waiting}"),
         Page("user list, page 1 (admin)", PAGED, admin, lambda: "/admin/users"),
         Page("module report (instructor)", AGGREGATE, admin, lambda: report),
         Page("user search by name (admin)", AGGREGATE, admin, lambda: search),

@@ -156,7 +156,10 @@ PAGES: dict[str, dict[str, Visit]] = {
     "coursekit.evaluations.results": {"": Visit(INSTRUCTOR, 4, module(SHIN))},
     "coursekit.statistics.questions": {"": Visit(INSTRUCTOR, 5, module(FOUNDATIONS))},
     "coursekit.reports.module_report": {"": Visit(INSTRUCTOR, 4, module(FOUNDATIONS))},
-    "coursekit.reports.learners": {"": Visit(INSTRUCTOR, 5, lambda _: PUBLISHED)},
+    "coursekit.reports.learners": {
+        "": Visit(INSTRUCTOR, 5, lambda _: PUBLISHED),
+        "in-progress": Visit(INSTRUCTOR, 5, lambda _: {**PUBLISHED, "state": "in-progress"}),
+    },
     "coursekit.reports.learner_record": {
         "": Visit(INSTRUCTOR, 16, lambda s: {"enrolment_id": s.enrolment_id})
     },
@@ -271,7 +274,10 @@ DOWNLOADS: dict[str, dict[str, Visit]] = {
     },
     # --- staff API (issue 12 part 1b), as the session of the role that opens the page ---
     "coursekit.api.module_report": {"": Visit(INSTRUCTOR, 4, module(FOUNDATIONS))},
-    "coursekit.api.module_learners": {"": Visit(INSTRUCTOR, 5, lambda _: PUBLISHED)},
+    "coursekit.api.module_learners": {
+        "": Visit(INSTRUCTOR, 5, lambda _: PUBLISHED),
+        "completed": Visit(INSTRUCTOR, 5, lambda _: {**PUBLISHED, "state": "completed"}),
+    },
     "coursekit.api.learner_record": {
         "": Visit(INSTRUCTOR, 16, lambda s: {"enrolment_id": s.enrolment_id})
     },

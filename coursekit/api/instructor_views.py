@@ -20,12 +20,12 @@ from coursekit.api.schemas.instructor import (
     EvaluationResultsSchema,
     LearnerRecordSchema,
     LearnerRowSchema,
+    LearnersQuery,
     ModuleReportSchema,
     QuestionStatisticsSchema,
     RetiredSchema,
     RetireInput,
 )
-from coursekit.api.schemas.staff import CursorQuery
 from coursekit.assessment.evaluations import queries as evaluation_queries
 from coursekit.assessment.evaluations.views import require_results_reader
 from coursekit.assessment.statistics import MIN_ATTEMPTS, module_statistics
@@ -35,6 +35,7 @@ from coursekit.packages import operations
 from coursekit.packages.models import ModuleVersion
 from coursekit.progress.queries import progress_for
 from coursekit.progress.reports import queries as report_queries
+from coursekit.progress.reports.filters import LearnerState
 from coursekit.progress.reports.views import readable_enrolment, readable_version
 from coursekit.progress.timeline import events
 
@@ -60,16 +61,18 @@ def module_report(module_id: str) -> dict[str, Any]:
 @endpoint(
     "A version's learners by name, with their figures",
     tag=TAG,
-    query=CursorQuery,
+    query=LearnersQuery,
     response=page_schema(LearnerRowSchema),
-    description=f"Pages of {report_queries.PAGE_SIZE}, as on the learners page.",
+    description=f"Pages of {report_queries.PAGE_SIZE}, as on the learners page. 400 "
+    "stale_cursor when the cursor's learner has left the list (another state now).",
 )
 def module_learners(module_id: str, version: str, query: dict[str, Any]) -> dict[str, Any]:
     module_version = readable_version(module_id, version)
     total = report_queries.enrolled_count(module_version)
+    state = None if query["state"] is None else LearnerState(query["state"])
 
     def page_after(after: int | None) -> tuple[list[Any], int | None] | None:
-        page = report_queries.learners_page(module_version, total, after=after)
+        page = report_queries.learners_page(module_version, total, after=after, state=state)
         return None if page is None else (page.rows, page.next_after)
 
     return paginate_after(page_after, query)

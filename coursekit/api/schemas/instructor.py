@@ -9,8 +9,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, pre_dump, validate
 
-from coursekit.api.schemas.staff import PersonSchema, reason_field
+from coursekit.api.schemas.staff import CursorQuery, PersonSchema, reason_field
 from coursekit.assessment.worksheets.operations import MAX_COMMENT
+from coursekit.progress.reports.filters import DESCRIPTIONS, LearnerState
 
 
 class VersionSummarySchema(Schema):
@@ -31,6 +32,20 @@ class ModuleReportSchema(Schema):
     title = fields.String()
     versions = fields.List(
         fields.Nested(VersionSummarySchema), metadata={"description": "Newest first."}
+    )
+
+
+class LearnersQuery(CursorQuery):
+    """A version's learners, all or those in one state."""
+
+    state = fields.String(
+        load_default=None,
+        validate=validate.OneOf([state.value for state in LearnerState]),
+        metadata={
+            "description": "Only the learners in this state: "
+            + "; ".join(f"{state.value}: {DESCRIPTIONS[state]}" for state in LearnerState)
+            + ". Send the same state with each page's cursor."
+        },
     )
 
 

@@ -20,6 +20,7 @@ from coursekit.accounts.models import User
 from coursekit.catalog.models import Enrolment
 from coursekit.packages.models import ModuleVersion
 from coursekit.progress.reports.figures import enrolment_figures
+from coursekit.progress.reports.filters import LearnerState, state_condition
 from coursekit.progress.rules import WorksheetStage
 
 PAGE_SIZE = 100
@@ -228,28 +229,32 @@ class LearnersPage:
 
 
 def _page_of_learners(
-    version: ModuleVersion, total: int, cursor: int | None, backwards: bool
+    version: ModuleVersion,
+    total: int,
+    cursor: int | None,
+    backwards: bool,
+    state: LearnerState | None,
 ) -> Select[Any]:
-    """The ids of the learners from ``cursor`` (itself included) on, by name or backwards,
-    one more than a page beyond it: names are read in the order of the name index from
-    the cursor's name and stop at the limit, whatever the number of learners.
+    """The ids of the learners (in ``state``, if given) from ``cursor`` (itself
+    included) on, by name or backwards, one more than a page beyond it: names are read
+    in the order of the name index from the cursor's name and stop at the limit,
+    whatever the number of learners.
 
     Which side drives is chosen by the version's size, because SQLite has no statistics
     to choose by: walking names and checking each learner's enrolment reads about
     ``PAGE_SIZE * users / total`` names, too many in a small version among many
     accounts, where sorting the version's few learners is cheap (PostgreSQL's planner
-    picks the same way from its statistics, with either form)."""
-    if total > SORT_AT_MOST:
-        enrolled = select(Enrolment.id).where(
-            Enrolment.module_version_id == version.id, Enrolment.user_id == User.id
-        )
+    picks the same way from its statistics, with either form). A state filter always
+    sorts: walking names to find the few learners in a rare state (a worksheet waiting)
+    would read every name."""
+    in_version = [Enrolment.module_version_id == version.id]
+    if state is not None:
+        in_version.append(state_condition(state))
+    if total > SORT_AT_MOST and state is None:
+        enrolled = select(Enrolment.id).where(*in_version, Enrolment.user_id == User.id)
         query = select(User.id).where(enrolled.exists())
     else:
-        query = (
-            select(User.id)
-            .join(Enrolment, Enrolment.user_id == User.id)
-            .where(Enrolment.module_version_id == version.id)
-        )
+        query = select(User.id).join(Enrolment, Enrolment.user_id == User.id).where(*in_version)
     key = tuple_(*_BY_NAME)
     if cursor is not None:
         bound = select(_CURSOR_USER.last_name, _CURSOR_USER.first_name, _CURSOR_USER.id).where(
@@ -264,15 +269,20 @@ def _page_of_learners(
 
 
 def learners_page(
-    version: ModuleVersion, total: int, *, after: int | None = None, before: int | None = None
+    version: ModuleVersion,
+    total: int,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    state: LearnerState | None = None,
 ) -> LearnersPage | None:
-    """The version's learners by name after the learner ``after``, or before the learner
-    ``before``, or from the first (one statement; ``total`` is :func:`enrolled_count`).
-    None when that learner is not one of the version's (a link made up, or from another
-    version)."""
+    """The version's learners (those in ``state``, if given) by name after the learner
+    ``after``, or before the learner ``before``, or from the first (one statement;
+    ``total`` is :func:`enrolled_count`). None when that learner is not in the list (a
+    link made up, from another version or state, or the learner's state changed)."""
     cursor = before if before is not None else after
     backwards = before is not None
-    page = _page_of_learners(version, total, cursor, backwards)
+    page = _page_of_learners(version, total, cursor, backwards, state)
     scope = select(Enrolment.id).where(
         Enrolment.module_version_id == version.id, Enrolment.user_id.in_(page)
     )

@@ -29,6 +29,7 @@ from coursekit.progress.reports.exports import (
     event_cells,
     learner_cells,
 )
+from coursekit.progress.reports.filters import LearnerState
 from coursekit.progress.timeline import EventKind, events
 from coursekit.web import Page
 
@@ -103,8 +104,9 @@ def learners(module_id: str, version: str) -> Page:
     after, before = _learner_id("after"), _learner_id("before")
     if after is not None and before is not None:
         abort(400, description="A page starts after a learner or ends before one, not both.")
+    state = _state()
     total = queries.enrolled_count(module_version)
-    page = queries.learners_page(module_version, total, after=after, before=before)
+    page = queries.learners_page(module_version, total, after=after, before=before, state=state)
     if page is None:
         abort(400, description="That learner is not in this list; start from the first page.")
     return render_template(
@@ -114,7 +116,21 @@ def learners(module_id: str, version: str) -> Page:
         page=page,
         total=total,
         page_size=queries.PAGE_SIZE,
+        state=state,
+        states=list(LearnerState),
     )
+
+
+def _state() -> LearnerState | None:
+    """The state ``?state=`` filters by, if any; 400 for one that is not a state."""
+    value = request.args.get("state")
+    if value is None:
+        return None
+    try:
+        return LearnerState(value)
+    except ValueError:
+        names = ", ".join(state.value for state in LearnerState)
+        abort(400, description=f"state must be one of {names}.")
 
 
 @bp.get("/teach/modules/<module_id>/report/<version>/learners.csv")
