@@ -14,19 +14,17 @@ writes retire, revoke and disable, last.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from email.message import EmailMessage
 
 import pytest
 from flask import Flask, url_for
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from coursekit import create_app, db
+from coursekit import db
 from coursekit.access import policy_of
 from coursekit.accounts.models import StateLicence, User
 from coursekit.api.auth import required_scope
 from coursekit.api.tokens.models import Scope
 from coursekit.api.tokens.operations import allowed_scopes
-from coursekit.models import Base
 from tests import authz_api_calls, authz_api_outcomes, authz_calls, authz_outcomes
 from tests.api_helpers import bearer, error_code, make_token
 from tests.authz_records import (
@@ -45,35 +43,16 @@ from tests.authz_records import (
     snapshot,
 )
 from tests.authz_sweep import REFUSALS, Sweep, get_misses, signed_in_token
-from tests.certificate_records import certificate_settings
-from tests.helpers import PASSWORD, app_config
-from tests.test_seminars import ROOT
+from tests.helpers import PASSWORD
+from tests.shared_records import file_app
 
 
 @pytest.fixture(scope="module")
 def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The records on each database, for the whole file; rows wiped afterwards."""
     folder = tmp_path_factory.mktemp("authz")
-    outbox: list[EmailMessage] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COURSEKIT_INSTANCE_PATH", str(folder / "instance"))
-        app = create_app(
-            app_config(
-                database_url,
-                COURSEKIT_MAIL_SENDER=lambda _app, message: outbox.append(message),
-                COURSEKIT_MODULES_PATH=str(ROOT / "modules"),
-                COURSEKIT_PUBLISH_ON_START=True,
-                **certificate_settings(),
-            )
-        )
-        try:
-            yield build_world(app, folder / "records")
-        finally:
-            engine = app.extensions["coursekit"].db.engine
-            with engine.begin() as connection:
-                for table in reversed(Base.metadata.sorted_tables):
-                    connection.execute(delete(table))
-            engine.dispose()
+    with file_app(database_url, folder) as app:
+        yield build_world(app, folder / "records")
 
 
 @pytest.fixture
