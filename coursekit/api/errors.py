@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from typing import NoReturn
 
 from flask import current_app, jsonify
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from coursekit.errors import ValidationFailed
+from coursekit.errors import ValidationFailed, retry_after_seconds
 
 FieldErrors = Mapping[str, object]
 
@@ -35,7 +36,7 @@ STANDARD = {
     413: ("payload_too_large", "The request body is too large."),
     415: ("unsupported_media_type", "Send a JSON body with Content-Type: application/json."),
     422: ("invalid", "Some fields are invalid."),
-    429: ("rate_limited", "Too many requests; wait a minute and try again."),
+    429: ("rate_limited", "Too many requests; try again after Retry-After seconds."),
     500: ("internal_error", "Something went wrong on our side; it has been logged."),
 }
 
@@ -81,6 +82,9 @@ def error_response(error: HTTPException) -> Response:
     for header, value in error.get_headers():
         if header.lower() in {"allow", "retry-after"}:
             response.headers[header] = value
+    if isinstance(error, RateLimitExceeded):
+        # When the limit frees: an hourly limit spent is not "wait a minute".
+        response.headers["Retry-After"] = str(retry_after_seconds())
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="coursekit"'
     return response

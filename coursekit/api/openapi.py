@@ -34,6 +34,10 @@ ETAG = {
     "description": "The version of what was read; send it back in If-Match with a change.",
     "schema": {"type": "string"},
 }
+RETRY_AFTER = {
+    "description": "Seconds until the rate limit lets this client try again.",
+    "schema": {"type": "integer", "minimum": 1},
+}
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
@@ -155,6 +159,7 @@ def _operation(rule: Rule, method: str, declaration: Declaration) -> dict[str, A
             "description": STANDARD[status][1],
             "content": {"application/json": {"schema": "Error"}},
         }
+    operation["responses"]["429"]["headers"] = {"Retry-After": RETRY_AFTER}
     return operation
 
 
