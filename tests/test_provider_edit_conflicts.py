@@ -124,6 +124,8 @@ def test_the_api_answers_an_etag_and_refuses_a_change_based_on_an_old_one(app, c
 def test_if_match_forms(app, client, token, if_match, status):
     answer = client.patch(API, json={"name": "Blue Heron"}, headers={**token, "If-Match": if_match})
     assert answer.status_code == status
+    if status == 412:
+        assert "names no version" in answer.get_json()["error"]["message"]
     assert saved(app) == ((1, 1) if status == 200 else (0, 0))
 
 

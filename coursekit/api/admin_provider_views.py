@@ -47,6 +47,12 @@ def _settings(saved: bool = False) -> dict[str, Any]:
 def _save(values: dict[str, Any], *, logo: ImageUpdate, signature: ImageUpdate) -> dict[str, Any]:
     tag = if_match()
     based_on = None if tag is None else _revision_of(tag)
+    if based_on is None and tag is not None:
+        fail(
+            412,
+            "precondition_failed",
+            "If-Match names no version of the provider settings: read them again for their ETag.",
+        )
     try:
         revision = save_provider_settings(
             values,
@@ -63,9 +69,10 @@ def _save(values: dict[str, Any], *, logo: ImageUpdate, signature: ImageUpdate) 
     return _settings(saved=revision is not None)
 
 
-def _revision_of(tag: str) -> int:
-    """The revision an ETag names; -1, which no revision is, for a tag not ours."""
-    return int(tag) if tag.isascii() and tag.isdecimal() and len(tag) <= 10 else -1
+def _revision_of(tag: str) -> int | None:
+    """The revision an ETag names; None for a tag that is not one of ours (weak, or
+    not a revision id)."""
+    return int(tag) if tag.isascii() and tag.isdecimal() and len(tag) <= 10 else None
 
 
 @bp.get("/admin/provider")
