@@ -64,6 +64,8 @@ NAN, INF = float("nan"), float("inf")
         ("numeric", "9" * 41, "too long"),
         ("numeric", [1], "type a number"),
         ("numeric", 10**400, "type a number"),
+        ("numeric", 1e40, "too long"),  # 41 digits as typed: the form would refuse it
+        ("numeric", 1e-40, "too long"),
         ("matching", [0, 1], "each of the 3 items"),
         ("matching", "0", "each of the 3 items"),
         ("matching", [0, 4, 1], "from its list"),

@@ -154,6 +154,10 @@ class Numeric(QuestionType):
         number = _read_number(raw) if isinstance(raw, str) else finite(raw)
         if number is None:
             raise InvalidResponse("type a number")
+        # A JSON number (the API) meets the typed rule too: the answer is shown back as
+        # typed text, which must read back as itself (1e40 would be 41 digits).
+        if len(_format(number)) > MAX_NUMBER_TEXT:
+            raise InvalidResponse("that number is too long")
         return number
 
     def display(self, question: Question, arrangement: Arrangement, response: Any) -> Any:
